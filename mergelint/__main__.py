@@ -1,0 +1,3 @@
+from mergelint.cli import main
+
+main()

@@ -1,0 +1,77 @@
+"""The finding type shared by every stage: a diagnostic with its span and fix."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    """How sure mergelint is that the config is broken.
+
+    ``error``: mergekit fails on the config, or certainly writes a broken model.
+    ``warning``: mergekit accepts it, but it is almost surely not what the author meant.
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of the source text, 1-based lines and columns, end column exclusive.
+
+    Columns count Unicode code points, as PyYAML's marks do.
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int) -> Span:
+        return cls(line, column, line, column + 1)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``text[start:end]`` (code point offsets) with ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A change that resolves a diagnostic.
+
+    ``safe`` fixes keep the meaning the author evidently intended and may be applied
+    without review; unsafe ones are shown as suggestions only.
+    """
+
+    description: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in one file."""
+
+    code: str
+    name: str
+    severity: Severity
+    span: Span
+    message: str
+    help: str
+    fix: Fix | None = None
+    path: str = ""
+    key_path: str = ""
+    document: int = 0
+    related: tuple[tuple[str, Span], ...] = field(default=())
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.span, self.code, self.message)

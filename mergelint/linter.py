@@ -1,0 +1,137 @@
+"""Run the pipeline on one text: parse, detect the kind, walk the grammar, apply the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from yaml.nodes import MappingNode
+
+from mergelint import kinds
+from mergelint.diagnostics import Diagnostic, Severity, Span
+from mergelint.document import Document
+from mergelint.engine import Registry
+from mergelint.grammar.walker import walk
+from mergelint.parsing import parse
+from mergelint.reading import Source, read_file
+from mergelint.rules.input import NotAMergekitConfig
+from mergelint.tree import Value, span_of
+
+
+@dataclass
+class LintResult:
+    """What linting one file found: its kind, its text and its diagnostics."""
+
+    path: str
+    kind: str | None
+    text: str | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
+
+
+def lint_path(path: str, kind: str | None = None, registry: Registry | None = None) -> LintResult:
+    """Read and lint one file."""
+    return lint_source(read_file(path), kind, registry)
+
+
+def lint_source(source: Source, kind: str | None = None, registry: Registry | None = None) -> LintResult:
+    """Lint text that was read already; a source that could not be read keeps its problem."""
+    if source.text is None:
+        problems = [source.problem] if source.problem is not None else []
+        return LintResult(source.path, None, None, problems)
+    return lint_text(source.text, source.path, kind, registry)
+
+
+def lint_text(text: str, path: str = "<stdin>", kind: str | None = None, registry: Registry | None = None) -> LintResult:
+    """Lint one file's text; ``kind`` overrides the detected kind."""
+    if registry is None:
+        from mergelint.registry import REGISTRY as registry
+
+    parsed = parse(text)
+    diagnostics = list(parsed.diagnostics)
+    file_kind = kind or kinds.detect(parsed.documents)
+
+    if parsed.complete:
+        documents = _documents(parsed.documents, file_kind, text)
+        diagnostics.extend(_check(documents, file_kind, registry))
+
+    diagnostics = [replace(d, path=path) for d in diagnostics]
+    diagnostics.sort(key=lambda d: (d.span, d.code, d.message))
+    return LintResult(path, file_kind, text, _unique(diagnostics))
+
+
+def _documents(roots, file_kind: str, text: str) -> list[Document]:
+    documents: list[Document] = []
+    for index, root in enumerate(roots):
+        document_kind = file_kind if file_kind != "multi" else "merge"
+        documents.append(Document(Value(root, "", index), document_kind, index, text, documents))
+    return documents
+
+
+def _check(documents: list[Document], file_kind: str, registry: Registry) -> Iterable[Diagnostic]:
+    if file_kind == "unknown" or not documents:
+        yield _not_a_config(documents)
+        return
+
+    from mergelint.grammar.compiled import GRAMMARS
+    from mergelint.rules.parameters import defer_parameter_key
+
+    for document in documents:
+        grammar = GRAMMARS.get(document.kind)
+        if grammar is not None and isinstance(document.root.node, MappingNode):
+            yield from walk(document.root, grammar, defer_parameter_key)
+
+    # Rules for a kind run once per document of that kind. Rules for "multi" look at
+    # the whole file: they run once, on the first document, and reach the others
+    # through Document.siblings.
+    for rule in registry:
+        checker = rule()
+        if file_kind == "multi" and "multi" in rule.kinds:
+            yield from checker.check(documents[0])
+        for document in documents:
+            if document.kind in rule.kinds:
+                yield from checker.check(document)
+
+
+def _not_a_config(documents: list[Document]) -> Diagnostic:
+    if not documents:
+        return NotAMergekitConfig.report(
+            Span.point(1, 1),
+            "the file holds no YAML document (it is empty or has only comments)",
+            "if this is meant to be a mergekit config, start with `merge_method:` and `models:` or `slices:`",
+        )
+    root = documents[0].root
+    if not root.is_mapping:
+        what = "a list" if root.is_sequence else "a single value"
+        return NotAMergekitConfig.report(
+            root,
+            f"the document is {what}, not a mapping, so it is no mergekit config",
+            "a mergekit config is a mapping with `merge_method` and `models`, `slices` or `modules`",
+            span=span_of(root.node),
+        )
+    keys = ", ".join(f"`{k}`" for k in list(root.keys())[:5])
+    return NotAMergekitConfig.report(
+        root,
+        f"no mergekit config keys found (the top-level keys are {keys})",
+        "a mergekit-yaml config has `merge_method` and `models`, `slices` or `modules`; "
+        "a mergekit-moe config has `base_model` and `experts`",
+        span=span_of(next(iter(root.own_pairs()))[0]) if len(root) else root.span,
+    )
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    seen = set()
+    unique = []
+    for diagnostic in diagnostics:
+        key = (diagnostic.code, diagnostic.span, diagnostic.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(diagnostic)
+    return unique

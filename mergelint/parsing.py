@@ -1,0 +1,197 @@
+"""Parsing: text to YAML documents of positioned nodes, with the loader's own problems.
+
+PyYAML's composer is the parser mergekit uses (through ``yaml.safe_load``), so a file
+parses here exactly when it parses there. libyaml's composer is used where PyYAML was
+built with it: it is many times faster and stops nesting at 1,000 levels with a clean
+error. Everything after composing walks nodes iteratively and visits each node once,
+because aliases make a document a graph that can be exponentially larger as a tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from mergelint.diagnostics import Diagnostic, Span
+from mergelint.rules.input import DuplicateKey, YamlConstructorError, YamlSyntaxError
+from mergelint.tree import MERGE_TAG, scalar_value, span_of
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+KNOWN_TAGS = frozenset(yaml.constructor.SafeConstructor.yaml_constructors) - {None}
+
+
+@dataclass
+class ParsedText:
+    """The documents of one text (a None root for an empty document) and parse problems."""
+
+    documents: list[Node | None] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    complete: bool = True
+
+
+def parse(text: str) -> ParsedText:
+    """Compose every document of ``text`` and report what ``yaml.safe_load`` would reject."""
+    result = ParsedText()
+    try:
+        for root in yaml.compose_all(text, Loader=Loader):
+            result.documents.append(root)
+    except yaml.MarkedYAMLError as error:
+        result.complete = False
+        result.diagnostics.append(_syntax_error(error))
+    except RecursionError:
+        result.complete = False
+        result.diagnostics.append(
+            YamlSyntaxError.report(
+                Span.point(1, 1),
+                "the document nests too deeply to parse",
+                "a mergekit config nests a few levels; check for runaway brackets or indentation",
+            )
+        )
+    except yaml.YAMLError as error:
+        result.complete = False
+        result.diagnostics.append(
+            YamlSyntaxError.report(Span.point(1, 1), f"invalid YAML: {error}", "fix the YAML syntax")
+        )
+
+    for index, root in enumerate(result.documents):
+        if root is not None:
+            result.diagnostics.extend(_loader_problems(root, index))
+    return result
+
+
+def _syntax_error(error: yaml.MarkedYAMLError) -> Diagnostic:
+    mark = error.problem_mark or error.context_mark
+    span = Span.point(mark.line + 1, mark.column + 1) if mark else Span.point(1, 1)
+    problem = (error.problem or "invalid YAML").strip()
+    context = (error.context or "").strip()
+    message = f"invalid YAML: {problem}"
+    if context and error.context_mark is not None and error.context_mark is not mark:
+        message += f" ({context} at line {error.context_mark.line + 1})"
+    if "tab" in problem or "\t" in problem:
+        help = "indent with spaces; YAML does not allow tabs for indentation"
+    elif "nesting depth" in problem:
+        help = "a mergekit config nests a few levels; check for runaway brackets"
+    elif "mapping values are not allowed" in problem:
+        help = "quote the value if it contains ': ', or fix the indentation of this line"
+    elif "undefined alias" in problem:
+        help = "define the anchor (&name) before the alias (*name) that uses it"
+    else:
+        help = "fix the YAML syntax at this position; mergekit cannot load the file until then"
+    return YamlSyntaxError.report(span, message, help)
+
+
+def walk_nodes(root: Node) -> Iterator[tuple[Node, str]]:
+    """Yield each node reachable from ``root`` once, with the key path where it is first met."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node, path
+        if isinstance(node, MappingNode):
+            children = []
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, ScalarNode) else "?"
+                children.append((value_node, f"{path}.{key}" if path else str(key)))
+                children.append((key_node, path))
+            stack.extend(reversed(children))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed([(child, f"{path}[{i}]") for i, child in enumerate(node.value)]))
+
+
+def _loader_problems(root: Node, document: int) -> Iterator[Diagnostic]:
+    for node, path in walk_nodes(root):
+        if node.tag not in KNOWN_TAGS and node.tag != MERGE_TAG:
+            yield _at(
+                YamlConstructorError.report(
+                    span_of(node),
+                    f"the tag {node.tag!r} is not one that yaml.safe_load accepts",
+                    "remove the tag; mergekit loads configs with yaml.safe_load, which knows only standard YAML tags",
+                ),
+                path,
+                document,
+            )
+        elif isinstance(node, ScalarNode):
+            yield from _scalar_problems(node, path, document)
+        if isinstance(node, MappingNode):
+            yield from _mapping_problems(node, path, document)
+
+
+def _scalar_problems(node: ScalarNode, path: str, document: int) -> Iterator[Diagnostic]:
+    try:
+        yaml.constructor.SafeConstructor().construct_object(node)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+        problem = getattr(error, "problem", None) or str(error)
+        yield _at(
+            YamlConstructorError.report(
+                span_of(node),
+                f"the value {node.value!r} cannot be read as {node.tag.rsplit(':', 1)[-1]}: {problem}",
+                "quote the value to make it a string, or correct it",
+            ),
+            path,
+            document,
+        )
+
+
+def _mapping_problems(node: MappingNode, path: str, document: int) -> Iterator[Diagnostic]:
+    first_seen: dict[object, tuple[Node, Node]] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == MERGE_TAG:
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            if not all(isinstance(source, MappingNode) for source in sources):
+                yield _at(
+                    YamlConstructorError.report(
+                        span_of(value_node),
+                        "a merge key (<<) needs a mapping or a list of mappings",
+                        "point the merge key at an anchored mapping, such as <<: *defaults",
+                    ),
+                    path,
+                    document,
+                )
+            continue
+
+        if not isinstance(key_node, ScalarNode):
+            yield _at(
+                YamlConstructorError.report(
+                    span_of(key_node),
+                    "a list or mapping is used as a key, which yaml.safe_load cannot load",
+                    "use a plain string as the key",
+                ),
+                path,
+                document,
+            )
+            continue
+
+        key = scalar_value(key_node)
+        try:
+            previous = first_seen.get(key)
+        except TypeError:
+            continue
+        if previous is None:
+            first_seen[key] = (key_node, value_node)
+            continue
+
+        where = f" under {path}" if path else " at the top level"
+        earlier = span_of(previous[0])
+        yield _at(
+            DuplicateKey.report(
+                span_of(key_node),
+                f"duplicate key {key_node.value!r}{where}; YAML keeps only the last one "
+                f"and silently drops the value from line {earlier.line}",
+                f"remove one of the two {key_node.value!r} entries, or merge them into one",
+                related=(("first defined here", earlier),),
+            ),
+            path,
+            document,
+        )
+        first_seen[key] = (key_node, value_node)
+
+
+def _at(diagnostic: Diagnostic, path: str, document: int) -> Diagnostic:
+    return replace(diagnostic, key_path=path, document=document)

@@ -1,0 +1,1 @@
+"""Rule definitions, one module per family; ``mergelint.registry`` collects them."""
