@@ -6,12 +6,15 @@ settings error, 3 an internal error of mergelint itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
 import click
 
 from mergelint import __version__
+from mergelint.output import FORMATS
+from mergelint.reading import STDIN_PATH
 
 EXIT_CLEAN = 0
 EXIT_ERRORS = 1
@@ -67,10 +70,9 @@ def cli() -> None:
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    type=click.Choice(list(FORMATS)),
+    default=None,
+    help="Output format. Default: github when the GITHUB_ACTIONS environment variable is true, else text.",
 )
 @click.option(
     "--color",
@@ -85,30 +87,113 @@ def cli() -> None:
     default=None,
     help="Lint every file as this kind of config instead of detecting it.",
 )
-def check(paths: tuple[str, ...], format_name: str, color: str, kind: str | None) -> None:
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Read settings from this pyproject.toml or setup.cfg instead of searching upward from each file.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULES",
+    help="Rules to check: comma-separated codes, names or code prefixes. Replaces `select` of the settings file.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="RULES",
+    help="Rules not to check: comma-separated codes, names or code prefixes. Replaces `ignore` of the settings file.",
+)
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    default=None,
+    help="File name for the text read from `-`: shown in the output and used to find settings and apply globs.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the findings: no summary, and nothing when there are none.")
+@click.option("--exit-zero", is_flag=True, help="Exit with code 0 even when errors are found.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print how often each rule was reported, most frequent first, instead of the findings.",
+)
+def check(
+    paths: tuple[str, ...],
+    format_name: str | None,
+    color: str,
+    kind: str | None,
+    config_file: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    stdin_filename: str | None,
+    quiet: bool,
+    exit_zero: bool,
+    statistics: bool,
+) -> None:
     """Lint mergekit configs (the default command)."""
     if not paths:
         raise click.UsageError("give at least one config file, folder, or - for standard input")
+    if stdin_filename is not None and STDIN_PATH not in paths:
+        raise click.UsageError("--stdin-filename names standard input, so give - among the paths")
+    format_name = format_name or _default_format()
 
-    results = []
     try:
-        from mergelint import output
+        from mergelint import output, selection
         from mergelint.linter import lint_path, lint_source
-        from mergelint.reading import STDIN_PATH, collect_paths, read_stdin
+        from mergelint.output import statistics as statistics_output
+        from mergelint.reading import collect_paths, read_stdin
+        from mergelint.registry import REGISTRY
+        from mergelint.settings import InvalidSettingsError, SettingsFinder
 
-        for path in collect_paths(list(paths)):
+        try:
+            finder = SettingsFinder(REGISTRY, config_file, _rule_list(select), _rule_list(ignore))
+
+            files = []
+            for path in collect_paths(list(paths)):
+                name = (stdin_filename or "<stdin>") if path == STDIN_PATH else path
+                settings = finder.for_path(name)
+                if not settings.is_excluded(name):
+                    files.append((path, name, settings))
+        except InvalidSettingsError as error:
+            raise SettingsError(str(error)) from error
+
+        results = []
+        for path, name, settings in files:
             if path == STDIN_PATH:
-                results.append(lint_source(read_stdin(sys.stdin.buffer), kind))
+                result = lint_source(read_stdin(sys.stdin.buffer, name), kind)
             else:
-                results.append(lint_path(path, kind))
-        rendered = output.render(format_name, results, color=_use_color(color))
+                result = lint_path(path, kind)
+            results.append(selection.select(result, settings, REGISTRY))
+
+        if statistics:
+            rendered = statistics_output.render(results, as_json=format_name == "json")
+        else:
+            use_color = _use_color(color)
+            rendered = output.render(format_name, results, color=use_color, summary=not quiet)
     except (KeyboardInterrupt, click.ClickException):
         raise
     except Exception as error:  # noqa: BLE001 - any other exception is a mergelint bug
         raise InternalError(f"{type(error).__name__}: {error}") from error
 
-    click.echo(rendered)
-    sys.exit(EXIT_ERRORS if any(result.errors for result in results) else EXIT_CLEAN)
+    if rendered:
+        # click strips ANSI codes when stdout is not a terminal unless told otherwise.
+        click.echo(rendered, color=not statistics and use_color)
+    found_errors = any(result.errors for result in results)
+    sys.exit(EXIT_ERRORS if found_errors and not exit_zero else EXIT_CLEAN)
+
+
+def _default_format() -> str:
+    # GitHub sets GITHUB_ACTIONS=true in every workflow step.
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _rule_list(values: tuple[str, ...]) -> list[str] | None:
+    """Split repeated, comma-separated rule options; None when the option was not given."""
+    if not values:
+        return None
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
 
 
 def _use_color(choice: str) -> bool:
@@ -117,6 +202,73 @@ def _use_color(choice: str) -> bool:
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
+
+
+@contextlib.contextmanager
+def _bugs_as_internal_errors():
+    """Turn any exception other than a click one into an InternalError, which exits with 3."""
+    try:
+        yield
+    except (KeyboardInterrupt, click.ClickException):
+        raise
+    except Exception as error:  # noqa: BLE001 - any other exception is a mergelint bug
+        raise InternalError(f"{type(error).__name__}: {error}") from error
+
+
+@cli.command("rules", short_help="List every rule with its code, name and severity.")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format: an aligned table or a JSON array.",
+)
+def rules(format_name: str) -> None:
+    """List every rule: code, name, severity, whether it has a fix, summary."""
+    with _bugs_as_internal_errors():
+        from mergelint import docs
+        from mergelint.registry import REGISTRY
+
+        text = docs.rules_json(REGISTRY) if format_name == "json" else docs.rules_table(REGISTRY)
+    click.echo(text)
+
+
+@cli.command("explain", short_help="Print the documentation of one rule.")
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Print the documentation of one rule, given by code (MK101) or name (unknown-key)."""
+    with _bugs_as_internal_errors():
+        from mergelint import docs
+        from mergelint.registry import REGISTRY
+
+        try:
+            found = docs.find_rule(REGISTRY, rule)
+        except docs.UnknownRuleError as error:
+            raise SettingsError(str(error)) from error
+        page = docs.explain_page(found)
+    click.echo(page, nl=False)
+
+
+@cli.command("schema", short_help="Print a JSON Schema of a config kind for editors.")
+@click.option(
+    "--kind",
+    type=click.Choice(["merge", "moe", "multi", "evolve"]),
+    default="merge",
+    show_default=True,
+    help="Config kind the schema describes: mergekit-yaml, mergekit-moe, one document of "
+    "a mergekit-multi file, or mergekit-evolve.",
+)
+def schema(kind: str) -> None:
+    """Print a JSON Schema (draft-07) of one config kind, for editors that check YAML."""
+    with _bugs_as_internal_errors():
+        from mergelint import schema as json_schema
+
+        try:
+            text = json_schema.schema_json(kind)
+        except json_schema.NoGrammarError as error:
+            raise SettingsError(str(error)) from error
+    click.echo(text)
 
 
 def main() -> None:

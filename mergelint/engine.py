@@ -21,6 +21,20 @@ if TYPE_CHECKING:
 CODE_PATTERN = re.compile(r"MK\d{3}")
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
+# mergekit's run order: errors are listed by the phase in which mergekit would hit
+# them, so the first error shown is the one mergekit itself would stop at.
+PHASES = {
+    0: "parse: yaml.safe_load",
+    1: "load: the config classes validate the document",
+    2: "architecture: model configs are read, the output config is built",
+    3: "plan: the merge method is looked up",
+    4: "plan: inputs and base model of every slice are checked",
+    5: "plan: parameters are resolved and slices are planned",
+    6: "merge: tensors are loaded, merged and written",
+    7: "final: tokenizer and chat template are written",
+    8: "never: mergekit writes a broken model without an error",
+}
+
 DOC_SECTIONS = (
     "What it checks",
     "Why it matters",
@@ -38,6 +52,8 @@ class Rule:
     severity: ClassVar[Severity]
     kinds: ClassVar[frozenset[str]] = frozenset({"merge"})
     fixable: ClassVar[bool] = False
+    # When mergekit runs into the problem; errors are listed in this order (see PHASES).
+    phase: ClassVar[int] = 5
 
     def check(self, document: Any) -> Iterator[Diagnostic]:
         """Yield the diagnostics of this rule for one linted document."""

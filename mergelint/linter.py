@@ -63,7 +63,7 @@ def lint_text(text: str, path: str = "<stdin>", kind: str | None = None, registr
         diagnostics.extend(_check(documents, file_kind, registry))
 
     diagnostics = [replace(d, path=path) for d in diagnostics]
-    diagnostics.sort(key=lambda d: (d.span, d.code, d.message))
+    diagnostics.sort(key=lambda d: _order(d, registry))
     return LintResult(path, file_kind, text, _unique(diagnostics))
 
 
@@ -84,7 +84,8 @@ def _check(documents: list[Document], file_kind: str, registry: Registry) -> Ite
     from mergelint.rules.parameters import defer_parameter_key
 
     for document in documents:
-        grammar = GRAMMARS.get(document.kind)
+        # A document of a mergekit-multi file is a mergekit-yaml config plus `name`.
+        grammar = GRAMMARS.get("multi" if file_kind == "multi" else document.kind)
         if grammar is not None and isinstance(document.root.node, MappingNode):
             yield from walk(document.root, grammar, defer_parameter_key)
 
@@ -124,6 +125,14 @@ def _not_a_config(documents: list[Document]) -> Diagnostic:
         "a mergekit-moe config has `base_model` and `experts`",
         span=span_of(next(iter(root.own_pairs()))[0]) if len(root) else root.span,
     )
+
+
+def _order(diagnostic: Diagnostic, registry: Registry) -> tuple:
+    """Errors first, in the order mergekit would hit them; then warnings by position."""
+    if diagnostic.severity is Severity.ERROR:
+        rule = registry.by_code.get(diagnostic.code)
+        return (0, rule.phase if rule is not None else 5, diagnostic.span, diagnostic.code, diagnostic.message)
+    return (1, 0, diagnostic.span, diagnostic.code, diagnostic.message)
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

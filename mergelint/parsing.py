@@ -59,8 +59,65 @@ def parse(text: str) -> ParsedText:
 
     for index, root in enumerate(result.documents):
         if root is not None:
+            expansion = _alias_expansion_problem(root)
+            if expansion is not None:
+                result.complete = False
+                result.diagnostics.append(replace(expansion, document=index))
             result.diagnostics.extend(_loader_problems(root, index))
     return result
+
+
+# The checks after parsing walk each document as the tree mergekit sees, where an alias
+# stands for a full copy of its anchor. Nested aliases ("billion laughs") make that tree
+# exponentially larger than the text, so its size is bounded relative to the nodes
+# written, which keeps the cost of a run linear in the size of the input.
+MAX_ALIAS_EXPANSION = 10
+MIN_EXPANSION_LIMIT = 10_000
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, SequenceNode):
+        return node.value
+    return []
+
+
+def _alias_expansion_problem(root: Node) -> Diagnostic | None:
+    """Report a document whose aliases expand it too far, or that contains itself."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        if finished:
+            open_nodes.discard(id(node))
+            # Capped so that the sums stay small numbers even for exponential trees.
+            sizes[id(node)] = min(1 + sum(sizes[id(child)] for child in _children(node)), 1 << 62)
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in open_nodes:
+            # Only the nodes on the path from the root are open, so this one contains itself.
+            return YamlSyntaxError.report(
+                span_of(node),
+                "an alias refers to a node that contains it, so the document is infinitely deep",
+                "replace the alias with a copy of the values it stands for; mergekit cannot validate a recursive config",
+            )
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+
+    written, expanded = len(sizes), sizes[id(root)]
+    limit = max(MAX_ALIAS_EXPANSION * written, MIN_EXPANSION_LIMIT)
+    if expanded <= limit:
+        return None
+    return YamlSyntaxError.report(
+        span_of(root),
+        f"aliases expand the document to {expanded:,} nodes from {written:,} written, "
+        f"more than the limit of {limit:,}, so it was not checked further",
+        "write the repeated values out, or alias each block directly instead of aliases of aliases",
+    )
 
 
 def _syntax_error(error: yaml.MarkedYAMLError) -> Diagnostic:
@@ -106,7 +163,12 @@ def walk_nodes(root: Node) -> Iterator[tuple[Node, str]]:
 
 
 def _loader_problems(root: Node, document: int) -> Iterator[Diagnostic]:
+    # A `<<` key is applied by the loader, but `<<` anywhere else has no constructor.
+    # walk_nodes yields a mapping before its keys, so its merge keys are known in time.
+    merge_keys: set[int] = set()
     for node, path in walk_nodes(root):
+        if id(node) in merge_keys:
+            continue
         if node.tag not in KNOWN_TAGS and node.tag != MERGE_TAG:
             yield _at(
                 YamlConstructorError.report(
@@ -120,6 +182,7 @@ def _loader_problems(root: Node, document: int) -> Iterator[Diagnostic]:
         elif isinstance(node, ScalarNode):
             yield from _scalar_problems(node, path, document)
         if isinstance(node, MappingNode):
+            merge_keys.update(id(key) for key, _ in node.value if key.tag == MERGE_TAG)
             yield from _mapping_problems(node, path, document)
 
 

@@ -7,12 +7,14 @@ UTF-8 (a byte order mark is accepted and dropped), because that is what mergekit
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from mergelint.diagnostics import Diagnostic, Span
+from mergelint.output.positions import LineIndex
 from mergelint.rules.input import FileTooLarge, InvalidEncoding, UnreadableFile
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -39,13 +41,18 @@ def decode(data: bytes, path: str) -> Source:
         )
         return Source(path, None, _with_path(problem, path))
 
+    # The BOM is stripped before decoding, so that error offsets index ``body`` and
+    # columns count from after the BOM, as they do in the decoded text.
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    body = data[bom:]
     try:
-        text = data.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as error:
-        offset = error.start
-        prefix = data[:offset]
-        line = prefix.count(b"\n") + 1
-        column = len(prefix[prefix.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        offset = bom + error.start
+        # Everything before the first invalid byte is valid UTF-8. Lines are counted
+        # with YAML's line breaks, as for every other diagnostic.
+        prefix = body[: error.start].decode("utf-8")
+        line, column = LineIndex(prefix).position(len(prefix))
         bad = data[offset : offset + 1].hex()
         problem = InvalidEncoding.report(
             Span.point(line, column),
@@ -56,8 +63,7 @@ def decode(data: bytes, path: str) -> Source:
 
     nul = text.find("\0")
     if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        line, column = LineIndex(text).position(nul)
         problem = InvalidEncoding.report(
             Span.point(line, column),
             "the file contains a NUL byte, so it is binary data, not YAML text",

@@ -1,6 +1,6 @@
 """The registry of every rule, by stable code and kebab-case name.
 
-Codes are grouped by family: MK0xx the file and its YAML, MK1xx keys and types,
+Codes are grouped by family: MK0xx the file, its YAML and its config kind, MK1xx keys and types,
 MK2xx the merge method and its inputs, MK3xx parameters, MK4xx layers and slices,
 MK5xx dtypes, tokenizer and chat template, MK6xx mergekit-moe, MK7xx
 mergekit-multi, MK8xx mergekit-evolve, MK9xx YAML 1.1 surprises. A code is never
@@ -8,11 +8,25 @@ reused: a removed rule's code goes into ``RETIRED``.
 """
 
 from mergelint.engine import Registry, Rule
-from mergelint.rules import grammar, input, layers, methods, parameters, structure, values, yaml11
+from mergelint.rules import (
+    detection,
+    evolve,
+    grammar,
+    input,
+    layers,
+    methods,
+    moe,
+    multi,
+    parameters,
+    structure,
+    suppression,
+    values,
+    yaml11,
+)
 
 RETIRED: tuple[str, ...] = ()
 
-FAMILIES = (input, grammar, structure, methods, parameters, layers, values, yaml11)
+FAMILIES = (input, suppression, detection, grammar, structure, methods, parameters, layers, values, moe, multi, evolve, yaml11)
 
 
 def _rules_of(module) -> list[type[Rule]]:

@@ -178,6 +178,10 @@ class Value:
             return []
         return [Value(node, self._child_path(index), self.document) for index, node in enumerate(self.node.value)]
 
+    def __bool__(self) -> bool:
+        # A Value is always truthy, even an empty list or a scalar: test emptiness with len().
+        return True
+
     def __len__(self) -> int:
         if self.is_sequence:
             return len(self.node.value)

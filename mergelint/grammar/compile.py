@@ -32,9 +32,15 @@ from mergelint.grammar.spec import (
 
 def grammar_roots() -> dict[str, object]:
     """Return the strictyaml grammar of each config kind, by kind name."""
-    from mergelint.grammar import merge
+    from mergelint.grammar import evolve, merge, moe, multi
 
-    return {"merge": merge.MERGE_CONFIG}
+    # "multi" is the grammar of one document of a mergekit-multi file.
+    return {
+        "merge": merge.MERGE_CONFIG,
+        "moe": moe.MOE_CONFIG,
+        "multi": multi.MULTI_STAGE,
+        "evolve": evolve.EVOLVE_CONFIG,
+    }
 
 
 def to_spec(validator, memo: dict[int, spec.Spec] | None = None) -> spec.Spec:

@@ -52,14 +52,15 @@ class Palette:
         return self._colorize(style, text)
 
 
-def render(results: list, color: bool = False) -> str:
+def render(results: list, color: bool = False, summary: bool = True) -> str:
     palette = Palette(color)
     blocks: list[str] = []
     for result in results:
         index = LineIndex(result.text) if result.text is not None else None
         for diagnostic in result.diagnostics:
             blocks.append(_render_diagnostic(diagnostic, index, palette))
-    blocks.append(_summary(results))
+    if summary:
+        blocks.append(_summary(results))
     return "\n".join(blocks)
 
 

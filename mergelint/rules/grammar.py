@@ -62,6 +62,7 @@ class UnknownKey(Rule):
     code = "MK101"
     name = "unknown-key"
     severity = Severity.WARNING
+    phase = 1
     kinds = GRAMMAR_KINDS
 
 
@@ -106,6 +107,7 @@ class WrongType(Rule):
     code = "MK102"
     name = "wrong-type"
     severity = Severity.ERROR
+    phase = 1
     kinds = GRAMMAR_KINDS
 
 
@@ -144,6 +146,7 @@ class MissingKey(Rule):
     code = "MK103"
     name = "missing-key"
     severity = Severity.ERROR
+    phase = 1
     kinds = GRAMMAR_KINDS
 
 
@@ -194,4 +197,5 @@ class InvalidValue(Rule):
     code = "MK104"
     name = "invalid-value"
     severity = Severity.ERROR
+    phase = 1
     kinds = GRAMMAR_KINDS

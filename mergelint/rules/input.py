@@ -35,6 +35,7 @@ class UnreadableFile(Rule):
     code = "MK001"
     name = "unreadable-file"
     severity = Severity.ERROR
+    phase = 0
     kinds = ALL_KINDS
 
 
@@ -63,6 +64,7 @@ class InvalidEncoding(Rule):
     code = "MK002"
     name = "invalid-encoding"
     severity = Severity.ERROR
+    phase = 0
     kinds = ALL_KINDS
 
 
@@ -89,6 +91,7 @@ class FileTooLarge(Rule):
     code = "MK003"
     name = "file-too-large"
     severity = Severity.ERROR
+    phase = 0
     kinds = ALL_KINDS
 
 
@@ -126,6 +129,7 @@ class YamlSyntaxError(Rule):
     code = "MK004"
     name = "yaml-syntax-error"
     severity = Severity.ERROR
+    phase = 0
     kinds = ALL_KINDS
 
 
@@ -168,6 +172,7 @@ class DuplicateKey(Rule):
     code = "MK005"
     name = "duplicate-key"
     severity = Severity.ERROR
+    phase = 8
     kinds = ALL_KINDS
 
 
@@ -206,6 +211,7 @@ class YamlConstructorError(Rule):
     code = "MK006"
     name = "yaml-constructor-error"
     severity = Severity.ERROR
+    phase = 0
     kinds = ALL_KINDS
 
 
@@ -245,4 +251,5 @@ class NotAMergekitConfig(Rule):
     code = "MK007"
     name = "not-a-mergekit-config"
     severity = Severity.WARNING
+    phase = 0
     kinds = ALL_KINDS

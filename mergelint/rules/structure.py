@@ -1,1 +1,285 @@
-"""placeholder"""
+"""MK1xx (continued): how the parts of a mergekit-yaml config fit together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mergelint.diagnostics import Diagnostic, Severity
+from mergelint.document import Document
+from mergelint.engine import Rule
+from mergelint.model import _truthy, split_reference
+from mergelint.tree import STR_TAG, Value
+
+MODEL_KEYS = ("model", "base_model", "source_model", "lora")
+
+
+class ConflictingKeys(Rule):
+    """Keys that exclude each other: not exactly one of `models`, `slices`, `modules`.
+
+    ## What it checks
+    That a config has exactly one non-empty `models`, `slices` or `modules`; that
+    each module has exactly one of `models` or `slices`; and that `tokenizer` and
+    `tokenizer_source` are not both set.
+
+    ## Why it matters
+    mergekit stops when it loads such a config ("Exactly one of 'models', 'slices',
+    or 'modules' must be present", "Cannot specify both tokenizer_source and
+    tokenizer"). An empty list counts as absent.
+
+    ## Failing example
+    ```yaml
+    merge_method: linear
+    models:
+      - model: org/model-a
+        parameters:
+          weight: 1.0
+    slices:
+      - sources:
+          - model: org/model-a
+            layer_range: [0, 32]
+    ```
+
+    ## Corrected example
+    ```yaml
+    merge_method: linear
+    models:
+      - model: org/model-a
+        parameters:
+          weight: 1.0
+    ```
+
+    ## Fix safety
+    No automatic fix: only the author knows which of the two was meant.
+    """
+
+    code = "MK105"
+    name = "conflicting-keys"
+    severity = Severity.ERROR
+    phase = 1
+
+    def check(self, document: Document) -> Iterator[Diagnostic]:
+        root = document.root
+        if not root.is_mapping:
+            return
+
+        present = [key for key in ("models", "slices", "modules") if _truthy(root.get(key))]
+        if len(present) > 1:
+            second = root.get(present[1])
+            yield self.report(
+                second,
+                f"the config has both `{present[0]}` and `{present[1]}`; mergekit takes exactly one of "
+                "`models`, `slices` or `modules`",
+                f"keep one of them; use `slices` to pick layer ranges, `models` to merge whole models",
+                span=second.key_span,
+            )
+        elif not present:
+            empty = [root.get(key) for key in ("models", "slices", "modules") if root.get(key) is not None]
+            if empty:
+                yield self.report(
+                    empty[0],
+                    f"`{empty[0].key_path}` is empty, so the config has no models to merge",
+                    "list the models to merge under `models:` or `slices:`",
+                    span=empty[0].key_span,
+                )
+            else:
+                yield self.report(
+                    root,
+                    "the config has none of `models`, `slices` or `modules`, so there is nothing to merge",
+                    "add `models:` with the models to merge, or `slices:` with layer ranges",
+                    span=_first_key(root),
+                )
+
+        modules = root.get("modules")
+        for name, module in modules.entries() if modules is not None and modules.is_mapping else []:
+            if not module.is_mapping:
+                continue
+            given = [key for key in ("models", "slices") if _truthy(module.get(key))]
+            if len(given) != 1:
+                yield self.report(
+                    module,
+                    f"module `{name}` has {'both `models` and `slices`' if given else 'neither `models` nor `slices`'}",
+                    "give each module exactly one of `models` or `slices`",
+                    span=module.key_span,
+                )
+
+        tokenizer, tokenizer_source = root.get("tokenizer"), root.get("tokenizer_source")
+        if _truthy(tokenizer) and _truthy(tokenizer_source):
+            yield self.report(
+                tokenizer_source,
+                "`tokenizer_source` and `tokenizer` are both set; mergekit accepts only one",
+                "move the source into the block as `tokenizer: {source: ...}` and remove `tokenizer_source`",
+                span=tokenizer_source.key_span,
+            )
+
+
+def _first_key(root: Value):
+    for _, child in root.entries():
+        return child.key_span
+    return root.span
+
+
+class InvalidModelReference(Rule):
+    """A model reference that mergekit cannot parse or that names no model.
+
+    ## What it checks
+    Model references in string form, `path[@revision][+lora[@revision]]`: more than
+    one `+`, or more than one `@` in the model or LoRA part, are errors; an empty path
+    or revision (`org/m@`, `@main`, `+org/lora`) is a warning.
+
+    ## Why it matters
+    mergekit raises "Can't parse" or "Invalid model path - multiple @" when it loads
+    the config. Empty parts are accepted but name no model, or drop the revision.
+
+    ## Failing example
+    ```yaml
+    merge_method: linear
+    models:
+      - model: org/model-a+org/lora-one+org/lora-two
+        parameters:
+          weight: 1.0
+    ```
+
+    ## Corrected example
+    ```yaml
+    merge_method: linear
+    models:
+      - model: org/model-a+org/lora-one
+        parameters:
+          weight: 1.0
+    ```
+
+    ## Fix safety
+    No automatic fix. To apply two LoRA adapters, merge the first into the model in
+    a separate step.
+    """
+
+    code = "MK106"
+    name = "invalid-model-reference"
+    severity = Severity.ERROR
+    phase = 1
+
+    def check(self, document: Document) -> Iterator[Diagnostic]:
+        for value in _model_strings(document.root):
+            parts, pieces = split_reference(value.text)
+            if len(parts) > 2:
+                yield self.report(
+                    value,
+                    f"model reference `{value.text}` has {len(parts) - 1} `+` signs; mergekit allows one "
+                    "(model+lora) and fails to parse this",
+                    "apply one LoRA adapter per reference; merge further adapters in a separate step",
+                )
+            elif any(len(part) > 2 for part in pieces):
+                yield self.report(
+                    value,
+                    f"model reference `{value.text}` has more than one `@` in one part; mergekit fails with "
+                    "'Invalid model path - multiple @'",
+                    "write the revision once, as `org/model@revision`",
+                )
+            elif any(piece == "" for part in pieces for piece in part[:1]) or any(
+                len(part) == 2 and part[1] == "" for part in pieces
+            ):
+                yield self.report(
+                    value,
+                    f"model reference `{value.text}` has an empty path or revision",
+                    "write the reference as `org/model`, `org/model@revision` or `org/model+org/lora`",
+                    severity=Severity.WARNING,
+                )
+
+
+def _model_strings(root: Value) -> Iterator[Value]:
+    """Yield string values under model-reference keys anywhere in the document."""
+    if not root.is_mapping and not root.is_sequence:
+        return
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        value = stack.pop()
+        if id(value.node) in seen:
+            continue
+        seen.add(id(value.node))
+        if value.is_mapping:
+            for key, child in value.entries():
+                if key in MODEL_KEYS and child.is_scalar and child.tag == STR_TAG:
+                    yield child
+                elif not child.is_scalar:
+                    stack.append(child)
+        elif value.is_sequence:
+            stack.extend(reversed(value.items()))
+
+
+class IgnoredKey(Rule):
+    """A key that mergekit reads but never uses, or ignores at this place.
+
+    ## What it checks
+    `residual_weight` on a slice (declared by mergekit and never read), `layer_range`
+    on a `models:` entry (only slice sources have layer ranges), and
+    `input_model_parameters` (removed in mergekit 0.0.4).
+
+    ## Why it matters
+    The setting has no effect, so the merge is not what the config says: a
+    `layer_range` under `models:` still merges every layer of the model.
+
+    ## Failing example
+    ```yaml
+    merge_method: linear
+    models:
+      - model: org/model-a
+        layer_range: [0, 16]
+        parameters:
+          weight: 1.0
+    ```
+
+    ## Corrected example
+    ```yaml
+    merge_method: linear
+    slices:
+      - sources:
+          - model: org/model-a
+            layer_range: [0, 16]
+            parameters:
+              weight: 1.0
+    ```
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "MK107"
+    name = "ignored-key"
+    severity = Severity.WARNING
+    phase = 8
+
+    def check(self, document: Document) -> Iterator[Diagnostic]:
+        root = document.root
+        if not root.is_mapping:
+            return
+        legacy = root.get("input_model_parameters")
+        if legacy is not None:
+            yield self.report(
+                legacy,
+                "`input_model_parameters` was removed in mergekit 0.0.4 and is ignored",
+                "move each model's parameters under its own `models:` entry as `parameters:`",
+                span=legacy.key_span,
+            )
+        config = document.merge
+        for slice_ in config.slices:
+            if slice_.form == "slices":
+                residual = slice_.value.get("residual_weight")
+                if residual is not None:
+                    yield self.report(
+                        residual,
+                        "`residual_weight` is declared by mergekit but never used, so it has no effect",
+                        "remove it; to scale a slice, use a `scale` or `weight` parameter",
+                        span=residual.key_span,
+                    )
+                continue
+            for item in slice_.inputs:
+                layer_range = item.entry.get("layer_range") if item.entry.is_mapping and not item.auto_added else None
+                if layer_range is not None:
+                    yield self.report(
+                        layer_range,
+                        "`layer_range` is ignored in a `models:` entry; mergekit merges every layer of the model",
+                        "to merge a range of layers, use `slices:` with `sources:` and put the range there",
+                        span=layer_range.key_span,
+                    )
+

@@ -1,1 +1,109 @@
-"""placeholder"""
+"""MK9xx: values YAML 1.1 reads differently from what the author evidently meant.
+
+mergekit reads configs with PyYAML, which follows YAML 1.1: ``yes``/``no``/``on``/
+``off`` are booleans, ``010`` is octal 8, ``1:30`` is the base-60 number 90, and
+``1e-5`` (no dot) is a string.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from yaml.nodes import ScalarNode
+
+from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity
+from mergelint.document import Document
+from mergelint.engine import Rule
+from mergelint.parsing import walk_nodes
+from mergelint.tree import BOOL_TAG, INT_TAG, STR_TAG, Value
+
+BOOL_WORDS = re.compile(r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)")
+OCTAL = re.compile(r"[-+]?0[0-7_]+")
+SEXAGESIMAL = re.compile(r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+EXPONENT_WITHOUT_DOT = re.compile(r"[-+]?[0-9]+[eE][-+]?[0-9]+")
+
+# Keys whose values are numbers or booleans, where a YAML 1.1 surprise changes a value.
+NUMERIC_CONTEXT = re.compile(r"(^|\.)(parameters\.|layer_range|residual_weight|experts_per_token|noise_scale|residual_scale|weight|value|limit|num_fewshot)")
+
+
+class Yaml11Surprise(Rule):
+    """A plain value that YAML 1.1 reads as something other than it looks like.
+
+    ## What it checks
+    Plain (unquoted) scalars: `yes`, `no`, `on`, `off`, `y`, `n` (booleans in YAML
+    1.1) used as parameter values; integers with a leading zero (`010` is octal 8);
+    colon-separated numbers (`1:30` is 90 in base 60); and numbers in exponent form
+    without a dot (`1e-5`), which YAML 1.1 reads as strings.
+
+    ## Why it matters
+    mergekit reads configs with PyYAML, a YAML 1.1 parser. A weight of `010` is 8,
+    not 10; `on` is 1.0. Exponents without a dot still work in mergekit 0.1.5, which
+    converts the string when it validates the parameter, but tools that read the
+    config as YAML see a string.
+
+    ## Failing example
+    ```yaml
+    merge_method: linear
+    models:
+      - model: org/model-a
+        parameters:
+          weight: 010
+    ```
+
+    ## Corrected example
+    ```yaml
+    merge_method: linear
+    models:
+      - model: org/model-a
+        parameters:
+          weight: 10
+    ```
+
+    ## Fix safety
+    Writing `1e-5` as `1.0e-5` is safe: both mean the same number to mergekit. The
+    other cases have no automatic fix, since the intended value is unclear.
+    """
+
+    code = "MK901"
+    name = "yaml11-surprise"
+    severity = Severity.WARNING
+    phase = 8
+    fixable = True
+    kinds = frozenset({"merge", "moe", "evolve"})
+
+    def check(self, document: Document) -> Iterator[Diagnostic]:
+        for node, path in walk_nodes(document.root.node):
+            if not isinstance(node, ScalarNode) or node.style not in (None, ""):
+                continue
+            value = Value(node, path, document.index)
+            text = node.value
+            if node.tag == INT_TAG and OCTAL.fullmatch(text) and text.strip("+-0_"):
+                yield self.report(
+                    value,
+                    f"`{text}` has a leading zero, so YAML 1.1 reads it as the octal number {value.value}",
+                    f"write `{text.lstrip('+-0_') or '0'}` if you meant the decimal number",
+                )
+            elif node.tag == INT_TAG and SEXAGESIMAL.fullmatch(text):
+                yield self.report(
+                    value,
+                    f"`{text}` is a base-60 number in YAML 1.1, so it reads as {value.value}",
+                    "quote it if it is text, or write the number you mean",
+                )
+            elif node.tag == STR_TAG and EXPONENT_WITHOUT_DOT.fullmatch(text) and NUMERIC_CONTEXT.search(path):
+                mantissa, exponent = re.split("[eE]", text, maxsplit=1)
+                fixed = f"{mantissa}.0e{exponent}"
+                start, end = node.start_mark.index, node.end_mark.index
+                yield self.report(
+                    value,
+                    f"`{text}` has no dot, so YAML 1.1 reads it as a string, not a number",
+                    f"write `{fixed}`",
+                    fix=Fix(f"write `{fixed}`", (Edit(start, end, fixed),)),
+                )
+            elif node.tag == BOOL_TAG and BOOL_WORDS.fullmatch(text) and NUMERIC_CONTEXT.search(path):
+                yield self.report(
+                    value,
+                    f"`{text}` is the boolean {value.value} in YAML 1.1, which mergekit reads as "
+                    f"{1.0 if value.value else 0.0} here",
+                    f"write `{'true' if value.value else 'false'}`, or the number you mean",
+                )

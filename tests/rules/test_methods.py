@@ -1,0 +1,228 @@
+"""MK2xx: merge method, base model and input counts."""
+
+import pytest
+from helpers import findings
+
+CASES = [
+    pytest.param(
+        """\
+        merge_method: dare-ties
+        base_model: org/base
+        models:
+          - model: org/a
+            parameters: {weight: 0.5}
+        """,
+        ["1:15 MK201"],
+        id="method-typo",
+    ),
+    pytest.param(
+        """\
+        merge_method: SLERP
+        base_model: org/a
+        slices:
+          - sources:
+              - {model: org/a, layer_range: [0, 4]}
+              - {model: org/b, layer_range: [0, 4]}
+        parameters: {t: 0.5}
+        """,
+        ["1:15 MK201"],
+        id="method-wrong-case",
+    ),
+    pytest.param(
+        """\
+        merge_method: consensus_ties
+        base_model: org/base
+        models:
+          - model: org/a
+        """,
+        ["1:15 MK201"],
+        id="method-retired",
+    ),
+    pytest.param(
+        """\
+        merge_method: ties
+        models:
+          - model: org/a
+            parameters: {weight: 0.5}
+          - model: org/b
+            parameters: {weight: 0.5}
+        """,
+        ["1:15 MK202"],
+        id="ties-without-base",
+    ),
+    pytest.param(
+        """\
+        merge_method: slerp
+        slices:
+          - sources:
+              - {model: org/a, layer_range: [0, 4]}
+              - {model: org/b, layer_range: [0, 4]}
+        parameters: {t: 0.5}
+        """,
+        ["1:15 MK202"],
+        id="slerp-without-base",
+    ),
+    pytest.param(
+        """\
+        merge_method: slerp
+        base_model: org/base
+        slices:
+          - sources:
+              - {model: org/a, layer_range: [0, 4]}
+              - {model: org/b, layer_range: [0, 4]}
+        parameters: {t: 0.5}
+        """,
+        ["2:13 MK203"],
+        id="slerp-base-not-a-source",
+    ),
+    pytest.param(
+        """\
+        merge_method: ties
+        base_model: org/base
+        slices:
+          - sources:
+              - {model: org/base, layer_range: [0, 4]}
+              - {model: org/a, layer_range: [0, 4], parameters: {weight: 1.0}}
+          - base_model: org/other
+            sources:
+              - {model: org/base, layer_range: [4, 8]}
+              - {model: org/a, layer_range: [4, 8], parameters: {weight: 1.0}}
+        """,
+        ["7:17 MK203"],
+        id="slice-base-not-a-source",
+    ),
+    pytest.param(
+        """\
+        merge_method: slerp
+        base_model: org/base
+        models:
+          - model: org/a
+          - model: org/b
+        parameters: {t: 0.5}
+        """,
+        ["3:1 MK204"],
+        id="slerp-base-auto-added-makes-three",
+    ),
+    pytest.param(
+        """\
+        merge_method: passthrough
+        slices:
+          - sources:
+              - {model: org/a, layer_range: [0, 4]}
+              - {model: org/b, layer_range: [0, 4]}
+        """,
+        ["3:5 MK204"],
+        id="passthrough-two-sources",
+    ),
+    pytest.param(
+        """\
+        merge_method: model_stock
+        base_model: org/base
+        models:
+          - model: org/a
+        """,
+        ["3:1 MK204"],
+        id="model-stock-one-besides-base",
+    ),
+    pytest.param(
+        """\
+        merge_method: nuslerp
+        models:
+          - model: org/a
+            parameters: {weight: 0.5}
+          - model: org/b
+            parameters: {weight: 0.5}
+          - model: org/c
+            parameters: {weight: 0.5}
+        """,
+        ["2:1 MK204"],
+        id="nuslerp-three",
+    ),
+    pytest.param(
+        """\
+        merge_method: nearswap
+        base_model: org/base
+        models:
+          - model: org/a
+          - model: org/b
+        parameters: {t: 0.001}
+        """,
+        ["3:1 MK204"],
+        id="nearswap-two-besides-base",
+    ),
+    pytest.param(
+        """\
+        merge_method: linear
+        models:
+          - model: org/a
+            parameters: {weight: 0.1}
+          - model: org/a
+            parameters: {weight: 1.0}
+        """,
+        ["5:12 MK205"],
+        id="same-model-twice",
+    ),
+    pytest.param(
+        """\
+        merge_method: passthrough
+        slices:
+          - sources:
+              - model: org/a
+                layer_range: [0, 4]
+              - model: org/a
+                layer_range: [4, 8]
+        """,
+        ["6:16 MK205"],
+        id="same-model-twice-in-slice",
+    ),
+    pytest.param(
+        """\
+        merge_method: linear
+        models:
+          - model: org/a
+            parameters: {weight: 0.5}
+          - model: org/a@main
+            parameters: {weight: 0.5}
+        """,
+        [],
+        id="revision-makes-distinct-model",
+    ),
+    pytest.param(
+        """\
+        merge_method: ties
+        base_model: org/base
+        models:
+          - model: org/a
+            parameters: {weight: 0.5, density: 0.5}
+          - model: org/b
+            parameters: {weight: 0.5, density: 0.5}
+        """,
+        [],
+        id="ties-clean",
+    ),
+    pytest.param(
+        """\
+        merge_method: slerp
+        base_model: org/a
+        slices:
+          - sources:
+              - {model: org/a, layer_range: [0, 4]}
+              - {model: org/b, layer_range: [0, 4]}
+        parameters: {t: [0, 0.5, 1]}
+        """,
+        [],
+        id="slerp-clean",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), CASES)
+def test_method_rules(source, expected):
+    assert findings(source, "MK2") == expected
+
+
+def test_clean_cases_have_no_findings_at_all():
+    for case in CASES:
+        source, expected = case.values
+        if not expected:
+            assert findings(source) == [], case.id

@@ -1,0 +1,164 @@
+"""MK1xx: keys, types and how the parts of a config fit together."""
+
+import pytest
+from helpers import findings
+
+CASES = [
+    pytest.param(
+        """\
+        merge_method: slerp
+        base_modle: org/a
+        slices:
+          - sources:
+              - {model: org/a, layer_range: [0, 4]}
+              - {model: org/b, layer_range: [0, 4]}
+        parameters: {t: 0.5}
+        """,
+        ["1:15 MK202", "2:1 MK101"],
+        id="misspelled-top-level-key",
+    ),
+    pytest.param(
+        """\
+        merge_method: passthrough
+        slices:
+          - sources:
+              - model: org/a
+                layer_ranges: [0, 4]
+        """,
+        ["4:9 MK103", "5:9 MK101"],
+        id="misspelled-layer-range",
+    ),
+    pytest.param(
+        """\
+        merge_method: linear
+        models:
+          - org/a
+          - model: org/b
+            parameters: {weight: 1.0}
+        parameters: [weight, 1.0]
+        """,
+        ["3:5 MK102", "6:13 MK102"],
+        id="wrong-types",
+    ),
+    pytest.param(
+        """\
+        merge_method: passthrough
+        slices:
+          - sources:
+              - model: org/a
+                layer_range: [0, 4, 8]
+              - model: org/b
+                layer_range: 0-4
+        """,
+        ["5:22 MK102", "7:22 MK102"],
+        id="layer-range-shapes",
+    ),
+    pytest.param(
+        """\
+        models:
+          - model: org/a
+            parameters: {weight: 1.0}
+        """,
+        ["1:1 MK103"],
+        id="missing-merge-method",
+    ),
+    pytest.param(
+        """\
+        merge_method: linear
+        models:
+          - model: org/a
+            parameters: {weight: 1.0}
+        slices:
+          - sources:
+              - {model: org/a, layer_range: [0, 4], parameters: {weight: 1.0}}
+        """,
+        ["5:1 MK105"],
+        id="models-and-slices",
+    ),
+    pytest.param(
+        """\
+        merge_method: linear
+        models: []
+        """,
+        ["2:1 MK105"],
+        id="empty-models",
+    ),
+    pytest.param(
+        """\
+        merge_method: linear
+        tokenizer_source: union
+        tokenizer: {source: union}
+        models:
+          - model: org/a
+            parameters: {weight: 1.0}
+        """,
+        ["2:1 MK105"],
+        id="tokenizer-and-tokenizer-source",
+    ),
+    pytest.param(
+        """\
+        merge_method: linear
+        models:
+          - model: org/a+org/l1+org/l2
+            parameters: {weight: 1.0}
+          - model: org/b@v1@v2
+            parameters: {weight: 1.0}
+          - model: org/c@
+            parameters: {weight: 1.0}
+        """,
+        ["3:12 MK106", "5:12 MK106", "7:12 MK106"],
+        id="model-reference-syntax",
+    ),
+    pytest.param(
+        """\
+        merge_method: linear
+        models:
+          - model: org/a
+            layer_range: [0, 8]
+            parameters: {weight: 1.0}
+        """,
+        ["4:5 MK107"],
+        id="layer-range-on-models-entry",
+    ),
+    pytest.param(
+        """\
+        merge_method: passthrough
+        slices:
+          - sources:
+              - {model: org/a, layer_range: [0, 4]}
+            residual_weight: 0.5
+        """,
+        ["5:5 MK107"],
+        id="residual-weight",
+    ),
+    pytest.param(
+        """\
+        merge_method: ties
+        base_model: {model: org/base, lora: org/lora}
+        models:
+          - model: {model: {path: org/a, revision: main}}
+            parameters: {weight: 1.0}
+        tokenizer:
+          source: base
+          pad_to_multiple_of: 64
+        chat_template: chatml
+        dtype: torch.bfloat16
+        out_dtype: float16
+        """,
+        [],
+        id="mapping-form-references-clean",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), CASES)
+def test_structure_rules(source, expected):
+    found = findings(source, "MK1") + [f for f in findings(source, "MK2") if f.endswith("MK202")]
+    assert sorted(found) == expected
+
+
+def test_clean_cases_have_no_findings_at_all():
+    for case in CASES:
+        source, expected = case.values
+        if not expected:
+            assert findings(source) == [], case.id

@@ -1,0 +1,79 @@
+"""MK5xx: dtypes, tokenizer settings and chat template; MK9xx: YAML 1.1 surprises."""
+
+import pytest
+from helpers import findings, lint_text
+
+BASE = """\
+merge_method: linear
+models:
+  - model: org/a
+    parameters: {weight: 1.0}
+"""
+
+CASES = [
+    pytest.param(BASE + "dtype: bfloat\n", ["5:8 MK501"], id="dtype-bfloat"),
+    pytest.param(BASE + "out_dtype: fp16\n", ["5:12 MK501"], id="out-dtype-fp16"),
+    pytest.param(BASE + "dtype: int64\n", ["5:8 MK501"], id="dtype-int64"),
+    pytest.param(BASE + "dtype: torch.float32\nout_dtype: float64\n", [], id="dtypes-clean"),
+    pytest.param(BASE + "chat_template: chat-ml\n", ["5:16 MK502"], id="chat-template-typo"),
+    pytest.param(BASE + "chat_template: vicuna\n", ["5:16 MK502"], id="chat-template-unknown"),
+    pytest.param(
+        BASE + 'chat_template: "{% for m in messages %}{{ m.content }}{% endfor %}"\n', [], id="jinja-template-clean"
+    ),
+    pytest.param(BASE + "tokenizer_source: Union\n", ["5:19 MK503"], id="tokenizer-source-case"),
+    pytest.param(BASE + "tokenizer:\n  source: model:org/a\n", ["6:11 MK503"], id="tokenizer-model-prefix"),
+    pytest.param(
+        BASE
+        + "tokenizer:\n  source: union\n  tokens:\n    <|im_start|>:\n      source:\n"
+        + "        kind: model_token\n        model: org/a\n        token: <s>\n        token_id: 1\n",
+        ["10:9 MK504"],
+        id="model-token-with-both",
+    ),
+    pytest.param(
+        BASE + "tokenizer:\n  source: union\n  tokens:\n    <pad>:\n      source: {kind: zero}\n      force: true\n",
+        [],
+        id="zero-token-clean",
+    ),
+]
+
+YAML11_CASES = [
+    pytest.param(BASE.replace("weight: 1.0", "weight: 010"), ["4:26 MK901"], id="octal"),
+    pytest.param(BASE.replace("weight: 1.0", "weight: 1e-3"), ["4:26 MK901"], id="exponent-without-dot"),
+    pytest.param(BASE.replace("weight: 1.0", "weight: on"), ["4:26 MK901"], id="boolean-word"),
+    pytest.param(BASE.replace("weight: 1.0", "weight: 1:30"), ["4:26 MK901"], id="sexagesimal"),
+    pytest.param(BASE.replace("weight: 1.0", 'weight: "010"'), [], id="quoted-is-clean"),
+    pytest.param(BASE.replace("weight: 1.0", "weight: 1.0e-3"), [], id="exponent-with-dot-clean"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), CASES)
+def test_value_rules(source, expected):
+    assert findings(source, "MK5") == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), YAML11_CASES)
+def test_yaml11_rule(source, expected):
+    assert findings(source, "MK9") == expected
+
+
+def test_clean_cases_have_no_findings_at_all():
+    for case in CASES + YAML11_CASES:
+        source, expected = case.values
+        if not expected:
+            assert findings(source) == [], case.id
+
+
+@pytest.mark.parametrize(
+    ("source", "fixed"),
+    [
+        (BASE + "dtype: bf16\n", BASE + "dtype: bfloat16\n"),
+        (BASE + "tokenizer_source: BASE\n", BASE + "tokenizer_source: base\n"),
+        (BASE.replace("weight: 1.0", "weight: 1e-3"), BASE.replace("weight: 1.0", "weight: 1.0e-3")),
+    ],
+)
+def test_safe_fixes_produce_a_clean_config(source, fixed):
+    diagnostic = next(d for d in lint_text(source).diagnostics if d.fix is not None)
+    assert diagnostic.fix.safe
+    edit = diagnostic.fix.edits[0]
+    assert source[: edit.start] + edit.replacement + source[edit.end :] == fixed
+    assert lint_text(fixed).diagnostics == []
