@@ -62,9 +62,42 @@ def lint_text(text: str, path: str = "<stdin>", kind: str | None = None, registr
         documents = _documents(parsed.documents, file_kind, text)
         diagnostics.extend(_check(documents, file_kind, registry))
 
-    diagnostics = [replace(d, path=path) for d in diagnostics]
+    end = _end_of_text(text)
+    diagnostics = [_inside(replace(d, path=path), end) for d in diagnostics]
     diagnostics.sort(key=lambda d: _order(d, registry))
     return LintResult(path, file_kind, text, _unique(diagnostics))
+
+
+def _end_of_text(text: str) -> tuple[int, int]:
+    """Return the line and column just after the last character, as YAML counts lines."""
+    from mergelint.output.positions import LineIndex
+
+    index = LineIndex(text)
+    return index.position(len(text))
+
+
+def _inside(diagnostic: Diagnostic, end: tuple[int, int]) -> Diagnostic:
+    """Move positions past the end of the text back to its end.
+
+    libyaml puts the end of a stream that lacks a final line break at the start of
+    the line after the last one, so marks there would point outside the file.
+    """
+    spans = [diagnostic.span, *(span for _, span in diagnostic.related)]
+    if all((span.end_line, span.end_column) <= (end[0], end[1] + 1) for span in spans):
+        return diagnostic
+    return replace(
+        diagnostic,
+        span=_clamp(diagnostic.span, end),
+        related=tuple((label, _clamp(span, end)) for label, span in diagnostic.related),
+    )
+
+
+def _clamp(span: Span, end: tuple[int, int]) -> Span:
+    line, column = min((span.line, span.column), end)
+    end_line, end_column = min((span.end_line, span.end_column), (end[0], end[1] + 1))
+    if (end_line, end_column) <= (line, column):
+        end_line, end_column = line, column + 1
+    return Span(line, column, end_line, end_column)
 
 
 def _documents(roots, file_kind: str, text: str) -> list[Document]:

@@ -158,6 +158,8 @@ class _SchemaBuilder:
                 options = schema["anyOf"] if set(schema) == {"anyOf"} else [schema]
                 schema = {"anyOf": [*options, {"type": "null"}]}
             if field.doc:
+                # Beside a bare $ref (a required mapping), draft-07 validators ignore the
+                # description, but the YAML language server still shows it on hover.
                 schema = {**schema, "description": field.doc}
             properties[field.name] = schema
 

@@ -131,7 +131,7 @@ class SettingsFinder:
 
     def _read_directory(self, directory: str) -> Settings | None:
         for name in ("pyproject.toml", "setup.cfg"):
-            candidate = os.path.join(directory, name)
+            candidate = _display_path(os.path.join(directory, name))
             if os.path.isfile(candidate):
                 settings = load_file(candidate, self.registry, required=False)
                 if settings is not None:
@@ -305,6 +305,16 @@ def _read_cfg(path: str, required: bool) -> dict | None:
             raise InvalidSettingsError(f"{path}: no [mergelint] section; add one, or give another file to --config")
         return None
     return dict(parser.items("mergelint"))
+
+
+def _display_path(path: str) -> str:
+    """Shorten an absolute path below the working directory to a relative one, for messages."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        # On Windows a path on another drive has no relative form.
+        return path
+    return path if relative.startswith("..") else relative
 
 
 def _relative(path: str, root: str) -> str:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from helpers import findings
+
+from mergelint.cli import cli
+from mergelint.linter import lint_text
 
 GOOD = """\
 base_model: org/mistral-base
@@ -297,3 +302,73 @@ experts_per_tokens: 2
 @pytest.mark.parametrize(("source", "expected"), CASES)
 def test_moe_case(source, expected):
     assert findings(source, prefix="MK") == expected
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+REPORTED = Path(__file__).resolve().parents[2] / "shared" / "cases" / "reported"
+
+# What mergekit-moe 0.1.5 did with each file (expected.jsonl), and the error that explains it.
+MOE_VERDICTS = {
+    "moe/cosmosis-3x34b.yml": [],
+    "moe/helion-4x34b.yml": [],
+    "moe/metamodel-moex8-empty-prompts.yml": ["MK603"],
+    "moe/mk-doc-moe-hidden-4x7b.yml": [],
+    "moe/mk-doc-moe-random-clones.yml": [],
+    "moe/moe-placeholder-same-expert.yml": ["MK603", "MK605"],
+    "moe/moe-question-mark-placeholders.yml": ["MK603"],
+    "moe/phi2-moe-2x-cheap-embed.yml": [],
+    "moe/phi2-moe-cheap-embed-4x.yml": ["MK603"],
+    "moe/qwen25-moe-shared-expert.yml": [],
+    # Qwen3 models with a shared expert: Qwen MoE takes no qwen3 models, Qwen3 MoE no shared expert.
+    "moe/qwen3-06b-moe-random.yml": ["MK608"],
+    "moe/yuisekin-moe-1b-base-7b-experts.yml": [],
+    "moe/yuisekin-moe-mistral-rakuten-math.yml": [],
+    "moe/yuisekin-moe-tinyllama-deepseek.yml": [],
+    "examples/moe-docs-mistral-clowncar.yml": [],
+    "examples/moe-docs-smol-llama-upcycle.yml": [],
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), MOE_VERDICTS.items())
+def test_moe_corpus_errors(name, expected):
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip(f"the shared corpus is not checked out next to the repository ({path})")
+    result = lint_text(path.read_text(encoding="utf-8"), str(path))
+
+    assert result.kind == "moe"
+    assert [d.code for d in result.diagnostics if d.severity.value == "error"] == expected
+
+
+REPORTED_CASES = [
+    ("03-moe-identical-empty-prompts.yml", ["5:1 MK603"]),
+    ("05-moe-config-run-with-mergekit-yaml.yml", []),
+    ("24-qwen-moe-missing-shared-expert.yml", ["3:15 MK608"]),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), REPORTED_CASES)
+def test_moe_reported_cases(name, expected):
+    path = REPORTED / name
+    if not path.exists():
+        pytest.skip(f"the shared cases are not checked out next to the repository ({path})")
+    result = lint_text(path.read_text(encoding="utf-8"), str(path))
+
+    assert result.kind == "moe"
+    assert sorted(f"{d.span.line}:{d.span.column} {d.code}" for d in result.diagnostics) == expected
+
+
+def test_moe_file_names_its_command():
+    path = REPORTED / "05-moe-config-run-with-mergekit-yaml.yml"
+    if not path.exists():
+        pytest.skip(f"the shared cases are not checked out next to the repository ({path})")
+    result = CliRunner(env={"NO_COLOR": "1"}).invoke(cli, [str(path)])
+
+    assert result.exit_code == 0
+    assert "mergekit-moe config, run with mergekit-moe" in result.output
+
+
+def test_moe_file_linted_as_merge():
+    result = lint_text(GOOD, kind="merge")
+
+    assert "MK021" in [d.code for d in result.diagnostics]

@@ -24,6 +24,7 @@ KIND_NAMES = {
     "moe": "mergekit-moe config",
     "multi": "mergekit-multi config",
     "evolve": "mergekit-evolve config",
+    "bakllama": "bakllama config",
     "unknown": "not a mergekit config",
 }
 

@@ -70,7 +70,7 @@ class MixedConfigKinds(Rule):
     ```
 
     ## Fix safety
-    No automatic fix: only the author knows which tool the file is for.
+    No automatic fix: which tool the file is for is the author's decision.
     """
 
     code = "MK020"

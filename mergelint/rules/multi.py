@@ -2,8 +2,8 @@
 
 mergekit-multi reads every document of the file, removes `name` from each and
 validates the rest as a mergekit-yaml config. It then re-reads every string value of
-every stage as a model reference: when its path (without `@revision` and `+lora`)
-equals a stage name, the value is replaced by that stage's output folder and the
+every stage as a model reference. When the path of one (without `@revision` and
+`+lora`) equals a stage name, the value becomes that stage's output folder, and the
 stage depends on the other one. These rules run once per file, on the first
 document, and reach the others through ``Document.siblings``.
 """
