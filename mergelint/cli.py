@@ -115,6 +115,12 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only the findings: no summary, and nothing when there are none.")
 @click.option("--exit-zero", is_flag=True, help="Exit with code 0 even when errors are found.")
 @click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply safe fixes to the files in place, then report what is left. With -, print the fixed text instead.",
+)
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix, also apply fixes that change what the merge does.")
+@click.option(
     "--statistics",
     is_flag=True,
     help="Print how often each rule was reported, most frequent first, instead of the findings.",
@@ -130,6 +136,8 @@ def check(
     stdin_filename: str | None,
     quiet: bool,
     exit_zero: bool,
+    fix: bool,
+    unsafe_fixes: bool,
     statistics: bool,
 ) -> None:
     """Lint mergekit configs (the default command)."""
@@ -141,7 +149,7 @@ def check(
 
     try:
         from mergelint import output, selection
-        from mergelint.linter import lint_path, lint_source
+        from mergelint.linter import lint_path, lint_source, lint_text
         from mergelint.output import statistics as statistics_output
         from mergelint.reading import collect_paths, read_stdin
         from mergelint.registry import REGISTRY
@@ -160,12 +168,23 @@ def check(
             raise SettingsError(str(error)) from error
 
         results = []
+        fixed_stdin = None
         for path, name, settings in files:
             if path == STDIN_PATH:
                 result = lint_source(read_stdin(sys.stdin.buffer, name), kind)
             else:
                 result = lint_path(path, kind)
-            results.append(selection.select(result, settings, REGISTRY))
+            result = selection.select(result, settings, REGISTRY)
+            if fix and result.text is not None:
+                fixed = _fix_file(path, name, result.text, kind, settings, unsafe_fixes)
+                if fixed is not None:
+                    fixed_stdin = fixed.text if path == STDIN_PATH else fixed_stdin
+                    result = selection.select(lint_text(fixed.text, name, kind), settings, REGISTRY)
+            results.append(result)
+
+        if fixed_stdin is not None:
+            click.echo(fixed_stdin, nl=False)
+            sys.exit(EXIT_ERRORS if any(r.errors for r in results) and not exit_zero else EXIT_CLEAN)
 
         if statistics:
             rendered = statistics_output.render(results, as_json=format_name == "json")
@@ -182,6 +201,37 @@ def check(
         click.echo(rendered, color=not statistics and use_color)
     found_errors = any(result.errors for result in results)
     sys.exit(EXIT_ERRORS if found_errors and not exit_zero else EXIT_CLEAN)
+
+
+def _fix_file(path: str, name: str, text: str, kind, settings, unsafe: bool):
+    """Fix one file's text and write it back (standard input is left to the caller).
+
+    Returns the outcome, or None when no fix applied. The file is replaced atomically,
+    keeping its byte order mark and permissions, so an interrupted run never leaves a
+    half-written config.
+    """
+    from mergelint import selection
+    from mergelint.fixing import fix_text
+    from mergelint.linter import lint_text
+    from mergelint.reading import STDIN_PATH
+    from mergelint.registry import REGISTRY
+
+    def lint(current: str):
+        return selection.select(lint_text(current, name, kind), settings, REGISTRY).diagnostics
+
+    outcome = fix_text(text, lint, unsafe)
+    if outcome.applied == 0 or outcome.text == text:
+        return None
+    if path != STDIN_PATH:
+        with open(path, "rb") as handle:
+            bom = b"\xef\xbb\xbf" if handle.read(3) == b"\xef\xbb\xbf" else b""
+        temporary = f"{path}.mergelint-fix"
+        with open(temporary, "wb") as handle:
+            handle.write(bom + outcome.text.encode("utf-8"))
+        os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+        os.replace(temporary, path)
+        click.echo(f"mergelint: applied {outcome.applied} fix{'es' if outcome.applied != 1 else ''} to {path}", err=True)
+    return outcome
 
 
 def _default_format() -> str:

@@ -20,7 +20,7 @@ from mergelint.tree import Value, span_of
 
 @dataclass
 class LintResult:
-    """What linting one file found: its kind, its text and its diagnostics."""
+    """The outcome of linting one file: its detected kind, its text and its diagnostics."""
 
     path: str
     kind: str | None

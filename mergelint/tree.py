@@ -49,8 +49,8 @@ def mapping_pairs(node: MappingNode, _active: frozenset[int] = frozenset()) -> l
     """Return a mapping's pairs with merge keys applied, as PyYAML's constructor orders them.
 
     Later pairs win when keys repeat: merged pairs come first, then the mapping's own.
-    A malformed merge value is left out here, and so is a mapping that merges itself
-    through an alias (PyYAML recurses forever on it); the parsing stage reports those.
+    A malformed merge value is left out here. So is a mapping that merges itself through
+    an alias, on which PyYAML recurses forever. The parsing stage reports both.
     """
     active = _active | {id(node)}
     merged: list[tuple[Node, Node]] = []
@@ -148,7 +148,7 @@ class Value:
         return f"{self.key_path}.{key}" if self.key_path else str(key)
 
     def get(self, key: str) -> Value | None:
-        """Return the value under ``key`` as mergekit sees it, or None when absent."""
+        """Return the value under ``key`` as ``yaml.safe_load`` reads it, or None when absent."""
         pair = self._mapping().get(key)
         if pair is None:
             return None

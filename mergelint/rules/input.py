@@ -101,7 +101,9 @@ class YamlSyntaxError(Rule):
     ## What it checks
     What PyYAML's parser (the one mergekit uses) rejects: bad indentation, unclosed
     brackets or quotes, tabs used for indentation, a key without a value separator,
-    and nesting deeper than 1,000 levels.
+    and nesting deeper than 1,000 levels. Also aliases that refer to a node containing
+    them, or that expand a document to more than 10 times the nodes written (and more
+    than 10,000): later checks would walk that expanded tree.
 
     ## Why it matters
     mergekit stops with a parser error before it does anything else.

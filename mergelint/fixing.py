@@ -1,0 +1,61 @@
+"""Apply the fixes attached to diagnostics by patching the source text at node positions.
+
+Only the characters a fix names change: quotes, indentation and comments elsewhere
+stay as written. Fixes are applied from the end of the text backwards, an edit that
+overlaps one already taken is left for the next round, and the text is linted again
+after each round, so a fix never lands on stale positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mergelint.diagnostics import Diagnostic, Edit
+
+# Rounds of fix-then-lint before giving up; each round applies every non-overlapping fix.
+MAX_ROUNDS = 10
+
+
+@dataclass
+class FixOutcome:
+    """The fixed text and how many fixes went into it."""
+
+    text: str
+    applied: int
+
+
+def apply_once(text: str, diagnostics: list[Diagnostic], unsafe: bool = False) -> FixOutcome:
+    """Apply every fix that does not overlap an earlier-taken one; unsafe fixes only if asked."""
+    chosen: list[tuple[Edit, ...]] = []
+    taken: list[tuple[int, int]] = []
+    for diagnostic in diagnostics:
+        fix = diagnostic.fix
+        if fix is None or (not fix.safe and not unsafe):
+            continue
+        ranges = [(edit.start, edit.end) for edit in fix.edits]
+        if any(_overlaps(r, t) for r in ranges for t in taken):
+            continue
+        taken.extend(ranges)
+        chosen.append(fix.edits)
+
+    edits = sorted((edit for edits in chosen for edit in edits), key=lambda e: (e.start, e.end), reverse=True)
+    for edit in edits:
+        text = text[: edit.start] + edit.replacement + text[edit.end :]
+    return FixOutcome(text, len(chosen))
+
+
+def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = False) -> FixOutcome:
+    """Fix and re-lint until no fix applies; ``lint`` returns the diagnostics of a text."""
+    total = 0
+    for _ in range(MAX_ROUNDS):
+        outcome = apply_once(text, lint(text), unsafe)
+        if outcome.applied == 0 or outcome.text == text:
+            break
+        text, total = outcome.text, total + outcome.applied
+    return FixOutcome(text, total)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    # Two insertions at one point also conflict: their order would be arbitrary.
+    return a[0] < b[1] and b[0] < a[1] or a == b

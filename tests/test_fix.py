@@ -1,0 +1,85 @@
+"""--fix: safe fixes rewrite the file in place, unsafe ones only when asked."""
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+from helpers import FIXTURES
+
+from mergelint.cli import cli
+
+BROKEN = FIXTURES / "configs" / "ties-with-mistakes.yml"
+
+
+def run(*args, input=None):
+    result = CliRunner().invoke(cli, [*args, "--color", "never"], input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_fix_rewrites_only_the_broken_spots(tmp_path):
+    path = tmp_path / "merge.yml"
+    original = BROKEN.read_text(encoding="utf-8")
+    path.write_text(original, encoding="utf-8")
+
+    code, out, err = run("--fix", str(path))
+
+    fixed = path.read_text(encoding="utf-8")
+    assert code == 0
+    assert "applied 3 fixes" in err
+    assert "MK302" in out
+    assert fixed.splitlines()[:7] == original.splitlines()[:7]
+    assert "    parameters:\n      weight: 0.5\n" in fixed
+    assert "merge_method: ties\n" in fixed
+    assert "dtype: bfloat16\n" in fixed
+
+
+def test_fix_twice_changes_nothing_more(tmp_path):
+    path = tmp_path / "merge.yml"
+    path.write_text(BROKEN.read_text(encoding="utf-8"), encoding="utf-8")
+    run("--fix", str(path))
+    once = path.read_bytes()
+
+    code, _, err = run("--fix", str(path))
+
+    assert code == 0
+    assert err == ""
+    assert path.read_bytes() == once
+
+
+def test_unsafe_fixes_only_when_asked(tmp_path):
+    path = tmp_path / "merge.yml"
+    text = "merge_method: dare_tie\nbase_model: org/b\nmodels:\n  - model: org/a\n    parameters: {weight: 1}\n"
+    path.write_text(text, encoding="utf-8")
+
+    run("--fix", str(path))
+    assert path.read_text(encoding="utf-8") == text
+
+    code, _, _ = run("--fix", "--unsafe-fixes", str(path))
+    assert code == 0
+    assert path.read_text(encoding="utf-8").startswith("merge_method: dare_ties\n")
+
+
+def test_fix_keeps_byte_order_mark_and_line_endings(tmp_path):
+    path = tmp_path / "merge.yml"
+    path.write_bytes(b"\xef\xbb\xbfmerge_method: linear\r\ndtype: fp16\r\nmodels:\r\n  - model: org/a\r\n    parameters: {weight: 1}\r\n")
+
+    run("--fix", str(path))
+
+    assert path.read_bytes() == (
+        b"\xef\xbb\xbfmerge_method: linear\r\ndtype: float16\r\nmodels:\r\n  - model: org/a\r\n    parameters: {weight: 1}\r\n"
+    )
+
+
+def test_fix_on_standard_input_prints_the_fixed_text():
+    code, out, _ = run("--fix", "-", input="merge_method: linear\ndtype: bf16\nmodels:\n  - model: org/a\n    parameters: {weight: 1}\n")
+    assert code == 0
+    assert out == "merge_method: linear\ndtype: bfloat16\nmodels:\n  - model: org/a\n    parameters: {weight: 1}\n"
+
+
+def test_fix_never_touches_unreadable_input(tmp_path):
+    path = tmp_path / "merge.yml"
+    data = b"merge_method: linear\ndtype: bf16\n\xff\xfe\n"
+    path.write_bytes(data)
+    result = subprocess.run([sys.executable, "-m", "mergelint", "--fix", str(path)], capture_output=True)
+    assert result.returncode == 1
+    assert path.read_bytes() == data
