@@ -125,20 +125,43 @@ def timed_runs(command: list[str], runs: int, env: dict[str, str] | None = None)
     return times
 
 
+def interleaved_runs(commands: dict[str, list[str]], runs: int) -> dict[str, list[float]]:
+    """Time several commands in turn, ``runs`` rounds after one warm-up round.
+
+    Taking turns spreads any drift in the machine's load over every command alike,
+    which matters when two commands differ by a few milliseconds.
+    """
+    for command in commands.values():
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV)
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
 def verdict(passed: bool) -> str:
     return "PASS" if passed else "FAIL"
 
 
 def cold_start(typical: Path, runs: int) -> list[str]:
-    mergelint = statistics.median(timed_runs([str(BIN / "mergelint"), str(typical)], runs))
-    yamllint = statistics.median(timed_runs([str(BIN / "yamllint"), str(typical)], runs))
-    python = statistics.median(timed_runs([sys.executable, "-c", "import yaml"], runs))
+    times = interleaved_runs(
+        {
+            "mergelint": [str(BIN / "mergelint"), str(typical)],
+            "yamllint": [str(BIN / "yamllint"), str(typical)],
+            "python": [sys.executable, "-c", "import yaml"],
+        },
+        runs,
+    )
+    mergelint, yamllint, python = (statistics.median(times[name]) for name in ("mergelint", "yamllint", "python"))
     # An empty cache folder that stays empty, so every run compiles the sources.
     empty_cache = str(Path(BYTECODE_DIR) / "empty")
     no_cache_env = {**CHILD_ENV, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": empty_cache}
     uncached = statistics.median(timed_runs([str(BIN / "mergelint"), str(typical)], runs, no_cache_env))
     return [
-        f"(a) cold start, median of {runs} runs on a 30-line config, bytecode cached:",
+        f"(a) cold start, median of {runs} interleaved runs on a 30-line config, bytecode cached:",
         f"    mergelint FILE          {mergelint * 1000:8.1f} ms",
         f"    (mergelint FILE without .pyc files: {uncached * 1000:.1f} ms, not a target)",
         f"    yamllint FILE           {yamllint * 1000:8.1f} ms",
@@ -190,12 +213,15 @@ def throughput(corpus: Path, runs: int) -> list[str]:
         count = replicate_corpus(corpus, folder)
         size = sum(path.stat().st_size for path in folder.rglob("*.yml"))
         mergelint = statistics.median(timed_runs([str(BIN / "mergelint"), str(folder)], runs))
+        serial = statistics.median(timed_runs([str(BIN / "mergelint"), "--jobs", "1", str(folder)], runs))
         yamllint = statistics.median(timed_runs([str(BIN / "yamllint"), str(folder)], runs))
         bare = statistics.median(timed_runs([sys.executable, "-c", BARE_PARSE, str(folder)], runs))
     lines = [
         f"(c) batch: {count} configs ({size / 1e6:.1f} MB, the corpus replicated), median of {runs} runs,",
         "    interpreter start included:",
-        f"    mergelint DIR                   {mergelint:7.2f} s  {count / mergelint:8.0f} files/s",
+        f"    mergelint DIR                   {mergelint:7.2f} s  {count / mergelint:8.0f} files/s"
+        f"  (one worker per CPU, the default)",
+        f"    mergelint --jobs 1 DIR          {serial:7.2f} s  {count / serial:8.0f} files/s  (one process, not a target)",
         f"    yamllint DIR                    {yamllint:7.2f} s  {count / yamllint:8.0f} files/s",
         f"    compose_all loop (CSafeLoader)  {bare:7.2f} s  {count / bare:8.0f} files/s",
         f"    mergelint is {yamllint / mergelint:.2f}x yamllint's throughput "

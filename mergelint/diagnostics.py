@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(str, enum.Enum):
@@ -17,8 +18,7 @@ class Severity(str, enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+class Span(NamedTuple):
     """A region of the source text, 1-based lines and columns, end column exclusive.
 
     Columns count Unicode code points, as PyYAML's marks do.
@@ -31,11 +31,11 @@ class Span:
 
     @classmethod
     def point(cls, line: int, column: int) -> Span:
+        """Return the one-column span at a position."""
         return cls(line, column, line, column + 1)
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace ``text[start:end]`` (code point offsets) with ``replacement``."""
 
     start: int
@@ -43,8 +43,7 @@ class Edit:
     replacement: str
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """A change that resolves a diagnostic.
 
     ``safe`` fixes keep the meaning the author evidently intended and may be applied

@@ -9,7 +9,6 @@ that yields diagnostics for one document. Its docstring is its documentation:
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -65,6 +64,8 @@ class Rule:
 
     @classmethod
     def documentation(cls) -> str:
+        import textwrap  # only `explain` and the docs read documentation
+
         return textwrap.dedent((cls.__doc__ or "").split("\n", 1)[-1]).strip()
 
     @classmethod

@@ -59,8 +59,11 @@ def lint_text(text: str, path: str = "<stdin>", kind: str | None = None, registr
     file_kind = kind or kinds.detect(parsed.documents)
 
     if parsed.complete:
-        documents = _documents(parsed.documents, file_kind, text)
+        documents = _documents(parsed, file_kind, text)
         diagnostics.extend(_check(documents, file_kind, registry))
+        # Each document refers to this list as its siblings: emptying it breaks the
+        # cycle, so the node trees are freed now rather than at the next collection.
+        documents.clear()
 
     end = _end_of_text(text)
     diagnostics = [_inside(replace(d, path=path), end) for d in diagnostics]
@@ -100,11 +103,14 @@ def _clamp(span: Span, end: tuple[int, int]) -> Span:
     return Span(line, column, end_line, end_column)
 
 
-def _documents(roots, file_kind: str, text: str) -> list[Document]:
+def _documents(parsed, file_kind: str, text: str) -> list[Document]:
     documents: list[Document] = []
-    for index, root in enumerate(roots):
+    for index, root in enumerate(parsed.documents):
         document_kind = file_kind if file_kind != "multi" else "merge"
-        documents.append(Document(Value(root, "", index), document_kind, index, text, documents))
+        document = Document(Value(root, "", index), document_kind, index, text, documents)
+        if index < len(parsed.walks):
+            document.memo("nodes", lambda _, walked=parsed.walks[index]: walked)
+        documents.append(document)
     return documents
 
 

@@ -9,15 +9,15 @@ and so its position.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
+
 
 from mergelint.tree import Value
 
 PARAMETER_HOLDERS = ("models", "slices", "sources", "modules")
 
 
-@dataclass(frozen=True)
-class ModelRef:
+class ModelRef(NamedTuple):
     """A parsed model reference; equality is mergekit's (path, revision, LoRA, override)."""
 
     path: str
@@ -84,47 +84,85 @@ def _path_of(value: Value | None) -> tuple[str, str | None] | None:
     return None
 
 
-@dataclass
 class Input:
     """One input model of a slice, with the scopes its parameters are read from."""
 
-    model: Value
-    ref: ModelRef | None
-    entry: Value
-    layer_range: Value | None = None
-    parameters: Value | None = None
-    auto_added: bool = False
+    # Plain classes, not dataclasses: these are created per run, the classes at import.
+    __slots__ = ("model", "ref", "entry", "layer_range", "parameters", "auto_added")
+
+    def __init__(
+        self,
+        model: Value,
+        ref: ModelRef | None,
+        entry: Value,
+        layer_range: Value | None = None,
+        parameters: Value | None = None,
+        auto_added: bool = False,
+    ):
+        self.model = model
+        self.ref = ref
+        self.entry = entry
+        self.layer_range = layer_range
+        self.parameters = parameters
+        self.auto_added = auto_added
+
+    def __repr__(self) -> str:
+        return f"Input({self.ref}{', added' if self.auto_added else ''})"
 
     @property
     def span_value(self) -> Value:
         return self.model
 
 
-@dataclass
 class Slice:
     """One output slice as mergekit plans it: its inputs and parameter scopes."""
 
-    inputs: list[Input]
-    value: Value
-    module: str = "default"
-    parameters: Value | None = None
-    base_model: Value | None = None
-    module_parameters: Value | None = None
-    form: str = "slices"
+    __slots__ = ("inputs", "value", "module", "parameters", "base_model", "module_parameters", "form")
+
+    def __init__(
+        self,
+        inputs: list[Input],
+        value: Value,
+        module: str = "default",
+        parameters: Value | None = None,
+        base_model: Value | None = None,
+        module_parameters: Value | None = None,
+        form: str = "slices",
+    ):
+        self.inputs = inputs
+        self.value = value
+        self.module = module
+        self.parameters = parameters
+        self.base_model = base_model
+        self.module_parameters = module_parameters
+        self.form = form
+
+    def __repr__(self) -> str:
+        return f"Slice({self.value.key_path}, {len(self.inputs)} inputs)"
 
 
-@dataclass
 class MergeConfig:
     """The slices of a mergekit-yaml config and its global settings."""
 
-    root: Value
-    method_name: str | None
-    method_value: Value | None
-    base_model: Value | None
-    base_ref: ModelRef | None
-    parameters: Value | None
-    slices: list[Slice] = field(default_factory=list)
-    form: str | None = None
+    __slots__ = ("root", "method_name", "method_value", "base_model", "base_ref", "parameters", "slices", "form")
+
+    def __init__(
+        self,
+        root: Value,
+        method_name: str | None,
+        method_value: Value | None,
+        base_model: Value | None,
+        base_ref: ModelRef | None,
+        parameters: Value | None,
+    ):
+        self.root = root
+        self.method_name = method_name
+        self.method_value = method_value
+        self.base_model = base_model
+        self.base_ref = base_ref
+        self.parameters = parameters
+        self.slices: list[Slice] = []
+        self.form: str | None = None
 
     def base_for(self, slice_: Slice) -> tuple[Value | None, ModelRef | None]:
         """Return the effective base model of a slice: its own, else the global one."""

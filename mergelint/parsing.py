@@ -9,6 +9,7 @@ because aliases make a document a graph that can be exponentially larger as a tr
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mergelint.diagnostics import Diagnostic, Span
 from mergelint.rules.input import DuplicateKey, YamlConstructorError, YamlSyntaxError
-from mergelint.tree import MERGE_TAG, scalar_value, span_of
+from mergelint.tree import MERGE_TAG, PathChain, format_path, scalar_value, span_of, walk_nodes
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -30,6 +31,8 @@ class ParsedText:
     """The documents of one text (a None root for an empty document) and parse problems."""
 
     documents: list[Node | None] = field(default_factory=list)
+    # Each document's nodes in walk order with their path chains, for the stages after.
+    walks: list[list[tuple[Node, PathChain]]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     complete: bool = True
 
@@ -66,13 +69,19 @@ def parse(text: str) -> ParsedText:
         if collecting:
             gc.enable()
 
+    # Without an anchor there is no alias, so no document can expand.
+    has_anchors = "&" in text
     for index, root in enumerate(result.documents):
         if root is not None:
-            expansion = _alias_expansion_problem(root)
+            expansion = _alias_expansion_problem(root) if has_anchors else None
             if expansion is not None:
                 result.complete = False
                 result.diagnostics.append(replace(expansion, document=index))
-            result.diagnostics.extend(_loader_problems(root, index))
+            walked = list(walk_nodes(root))
+            result.walks.append(walked)
+            result.diagnostics.extend(_loader_problems(walked, index))
+        else:
+            result.walks.append([])
     return result
 
 
@@ -150,32 +159,11 @@ def _syntax_error(error: yaml.MarkedYAMLError) -> Diagnostic:
     return YamlSyntaxError.report(span, message, help)
 
 
-def walk_nodes(root: Node) -> Iterator[tuple[Node, str]]:
-    """Yield each node reachable from ``root`` once, with the key path where it is first met."""
-    seen: set[int] = set()
-    stack: list[tuple[Node, str]] = [(root, "")]
-    while stack:
-        node, path = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        yield node, path
-        if isinstance(node, MappingNode):
-            children = []
-            for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, ScalarNode) else "?"
-                children.append((value_node, f"{path}.{key}" if path else str(key)))
-                children.append((key_node, path))
-            stack.extend(reversed(children))
-        elif isinstance(node, SequenceNode):
-            stack.extend(reversed([(child, f"{path}[{i}]") for i, child in enumerate(node.value)]))
-
-
-def _loader_problems(root: Node, document: int) -> Iterator[Diagnostic]:
+def _loader_problems(walked: list[tuple[Node, PathChain]], document: int) -> Iterator[Diagnostic]:
     # A `<<` key is applied by the loader, but `<<` anywhere else has no constructor.
     # walk_nodes yields a mapping before its keys, so its merge keys are known in time.
     merge_keys: set[int] = set()
-    for node, path in walk_nodes(root):
+    for node, path in walked:
         if id(node) in merge_keys:
             continue
         if node.tag not in KNOWN_TAGS and node.tag != MERGE_TAG:
@@ -195,11 +183,15 @@ def _loader_problems(root: Node, document: int) -> Iterator[Diagnostic]:
             yield from _mapping_problems(node, path, document)
 
 
-def _scalar_problems(node: ScalarNode, path: str, document: int) -> Iterator[Diagnostic]:
-    try:
-        yaml.constructor.SafeConstructor().construct_object(node)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
-        problem = getattr(error, "problem", None) or str(error)
+# Strings and nulls construct from any text, even under an explicit tag.
+ALWAYS_CONSTRUCTIBLE = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:null"})
+
+
+def _scalar_problems(node: ScalarNode, path: PathChain, document: int) -> Iterator[Diagnostic]:
+    if node.tag in ALWAYS_CONSTRUCTIBLE:
+        return
+    problem = _construction_problem(node.tag, node.value)
+    if problem is not None:
         yield _at(
             YamlConstructorError.report(
                 span_of(node),
@@ -211,7 +203,18 @@ def _scalar_problems(node: ScalarNode, path: str, document: int) -> Iterator[Dia
         )
 
 
-def _mapping_problems(node: MappingNode, path: str, document: int) -> Iterator[Diagnostic]:
+@functools.lru_cache(maxsize=4096)
+def _construction_problem(tag: str, text: str) -> str | None:
+    """Return why ``yaml.safe_load`` cannot construct a scalar, or None; cached by value,
+    since configs repeat the same numbers and booleans many times."""
+    try:
+        yaml.constructor.SafeConstructor().construct_object(ScalarNode(tag, text))
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, KeyError, AttributeError) as error:
+        return getattr(error, "problem", None) or str(error)
+    return None
+
+
+def _mapping_problems(node: MappingNode, path: PathChain, document: int) -> Iterator[Diagnostic]:
     first_seen: dict[object, tuple[Node, Node]] = {}
     for key_node, value_node in node.value:
         if key_node.tag == MERGE_TAG:
@@ -249,7 +252,8 @@ def _mapping_problems(node: MappingNode, path: str, document: int) -> Iterator[D
             first_seen[key] = (key_node, value_node)
             continue
 
-        where = f" under {path}" if path else " at the top level"
+        shown = format_path(path)
+        where = f" under {shown}" if shown else " at the top level"
         earlier = span_of(previous[0])
         yield _at(
             DuplicateKey.report(
@@ -265,5 +269,7 @@ def _mapping_problems(node: MappingNode, path: str, document: int) -> Iterator[D
         first_seen[key] = (key_node, value_node)
 
 
-def _at(diagnostic: Diagnostic, path: str, document: int) -> Diagnostic:
+def _at(diagnostic: Diagnostic, path: PathChain | str, document: int) -> Diagnostic:
+    if not isinstance(path, str):
+        path = format_path(path)
     return replace(diagnostic, key_path=path, document=document)

@@ -11,7 +11,8 @@ import codecs
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from mergelint.diagnostics import Diagnostic, Span
 from mergelint.output.positions import LineIndex
@@ -22,8 +23,7 @@ YAML_SUFFIXES = (".yml", ".yaml")
 STDIN_PATH = "-"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """A file's decoded text, or the diagnostic that stopped it from being read."""
 
     path: str

@@ -11,7 +11,7 @@ not set.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mergelint.facts.methods import Method, Parameter
 from mergelint.model import Input, MergeConfig, Slice
@@ -53,8 +53,7 @@ def numbers(setting: Value) -> Iterator[Value]:
             yield from numbers(value)
 
 
-@dataclass
-class Lookup:
+class Lookup(NamedTuple):
     """Where a parameter is found for one input: the winning setting and its coverage."""
 
     setting: Value | None

@@ -24,22 +24,14 @@ that directory, where ``*`` stays within one directory and ``**`` spans any numb
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
 
 from mergelint.diagnostics import Severity
 from mergelint.engine import CODE_PATTERN, Registry
 from mergelint.suggest import closest, quoted_list
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
 
 KEYS = ("select", "ignore", "per-file-ignores", "severity", "exclude")
 SEVERITIES = tuple(severity.value for severity in Severity)
@@ -273,6 +265,12 @@ def _split_list(value: str) -> list[str]:
 
 
 def _read_toml(path: str, required: bool) -> dict | None:
+    # Imported here: most runs find no settings file and should not pay for the parser.
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
@@ -292,6 +290,8 @@ def _read_toml(path: str, required: bool) -> dict | None:
 
 
 def _read_cfg(path: str, required: bool) -> dict | None:
+    import configparser
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         with open(path, encoding="utf-8") as handle:
@@ -320,16 +320,16 @@ def _display_path(path: str) -> str:
 def _relative(path: str, root: str) -> str:
     absolute = os.path.abspath(path)
     try:
-        return Path(os.path.relpath(absolute, root)).as_posix()
+        return os.path.relpath(absolute, root).replace(os.sep, "/")
     except ValueError:
         # On Windows a path on another drive has no relative form.
-        return Path(absolute).as_posix()
+        return absolute.replace(os.sep, "/")
 
 
 def _glob_matches(pattern: str, relative: str) -> bool:
     """Match a settings glob against a path relative to the settings directory."""
     pattern = pattern.strip().removeprefix("./").rstrip("/")
-    parts = PurePosixPath(relative).parts
+    parts = tuple(part for part in relative.split("/") if part and part != ".")
     if "/" not in pattern:
         regex = _glob_regex(pattern)
         return any(regex.fullmatch(part) for part in parts)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -23,6 +22,8 @@ def closest(word: object, choices: Iterable[str], cutoff: float = 0.72) -> str |
     for choice in choices:
         if _normal(choice) == normal:
             return choice
+    import difflib  # only when a name is unknown, so clean runs do not import it
+
     by_normal = {_normal(choice): choice for choice in choices}
     matches = difflib.get_close_matches(normal, list(by_normal), n=1, cutoff=cutoff)
     return by_normal[matches[0]] if matches else None

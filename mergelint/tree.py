@@ -26,6 +26,10 @@ BOOL_TAG = "tag:yaml.org,2002:bool"
 
 _constructor = yaml.constructor.SafeConstructor()
 
+# A node's key path as a chain of (parent chain, key) pairs, None at the root: building
+# it costs one tuple per node, and only paths that end up in a diagnostic are formatted.
+PathChain = tuple | None
+
 
 def span_of(node: Node) -> Span:
     """Return the span of a node; a zero-width span grows to one column."""
@@ -39,9 +43,14 @@ def span_of(node: Node) -> Span:
 
 def scalar_value(node: ScalarNode) -> Any:
     """Construct a scalar as ``yaml.safe_load`` would; on failure return its text."""
+    tag = node.tag
+    if tag == STR_TAG:
+        return node.value
+    if tag == NULL_TAG:
+        return None
     try:
         return _constructor.construct_object(node)
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, KeyError, AttributeError):
         return node.value
 
 
@@ -69,19 +78,43 @@ def mapping_pairs(node: MappingNode, _active: frozenset[int] = frozenset()) -> l
 
 
 class Value:
-    """One node of a document, reached by a key path from the document root."""
+    """One node of a document, reached by a key path from the document root.
 
-    __slots__ = ("node", "key_path", "document", "key_node", "_pairs")
+    Values are created on every access, so they are cheap: the key path is built only
+    when asked for, and a mapping's effective pairs are computed once per node and
+    shared by every Value of that document through ``cache``.
+    """
 
-    def __init__(self, node: Node, key_path: str = "", document: int = 0, key_node: Node | None = None):
+    __slots__ = ("node", "document", "key_node", "_path", "_parent", "_key", "_cache")
+
+    def __init__(
+        self,
+        node: Node,
+        key_path: str = "",
+        document: int = 0,
+        key_node: Node | None = None,
+        *,
+        parent: Value | None = None,
+        key: Any = None,
+        cache: dict[int, dict[Any, tuple[Node, Node]]] | None = None,
+    ):
         self.node = node
-        self.key_path = key_path
         self.document = document
         self.key_node = key_node
-        self._pairs: dict[Any, tuple[Node, Node]] | None = None
+        self._path = key_path if parent is None else None
+        self._parent = parent
+        self._key = key
+        self._cache = cache if cache is not None else {}
 
     def __repr__(self) -> str:
         return f"Value({self.key_path or '<root>'}: {self.node.tag})"
+
+    @property
+    def key_path(self) -> str:
+        """The path from the document root, such as ``models[0].parameters.weight``."""
+        if self._path is None:
+            self._path = self._parent._child_path(self._key)
+        return self._path
 
     @property
     def span(self) -> Span:
@@ -131,16 +164,20 @@ class Value:
         return scalar_value(self.node) if self.is_scalar else None
 
     def _mapping(self) -> dict[Any, tuple[Node, Node]]:
-        if self._pairs is None:
-            pairs: dict[Any, tuple[Node, Node]] = {}
+        pairs = self._cache.get(id(self.node))
+        if pairs is None:
+            pairs = {}
             if self.is_mapping:
                 for key_node, value_node in mapping_pairs(self.node):
                     if isinstance(key_node, ScalarNode):
                         key = scalar_value(key_node)
-                        pairs.pop(key, None)
-                        pairs[key] = (key_node, value_node)
-            self._pairs = pairs
-        return self._pairs
+                        try:
+                            pairs.pop(key, None)
+                            pairs[key] = (key_node, value_node)
+                        except TypeError:
+                            continue  # an unhashable key; the parsing stage reports it
+            self._cache[id(self.node)] = pairs
+        return pairs
 
     def _child_path(self, key: Any) -> str:
         if isinstance(key, int) and not isinstance(key, bool):
@@ -152,7 +189,7 @@ class Value:
         pair = self._mapping().get(key)
         if pair is None:
             return None
-        return Value(pair[1], self._child_path(key), self.document, pair[0])
+        return Value(pair[1], document=self.document, key_node=pair[0], parent=self, key=key, cache=self._cache)
 
     def has(self, key: str) -> bool:
         """Tell whether ``key`` is present with a value other than null."""
@@ -165,7 +202,7 @@ class Value:
     def entries(self) -> Iterator[tuple[Any, Value]]:
         """Yield (key, value) for each effective key of a mapping, in document order."""
         for key, (key_node, value_node) in self._mapping().items():
-            yield key, Value(value_node, self._child_path(key), self.document, key_node)
+            yield key, Value(value_node, document=self.document, key_node=key_node, parent=self, key=key, cache=self._cache)
 
     def own_pairs(self) -> Iterator[tuple[Node, Node]]:
         """Yield the pairs written in this mapping itself, merge keys and duplicates included."""
@@ -176,7 +213,10 @@ class Value:
         """Return the items of a sequence; empty for anything else."""
         if not self.is_sequence:
             return []
-        return [Value(node, self._child_path(index), self.document) for index, node in enumerate(self.node.value)]
+        return [
+            Value(node, document=self.document, parent=self, key=index, cache=self._cache)
+            for index, node in enumerate(self.node.value)
+        ]
 
     def __bool__(self) -> bool:
         # A Value is always truthy, even an empty list or a scalar: test emptiness with len().
@@ -201,3 +241,36 @@ class Value:
         if self.is_sequence:
             return [item.plain(depth + 1) for item in self.items()]
         return {key: value.plain(depth + 1) for key, value in self.entries()}
+
+
+def format_path(chain: PathChain) -> str:
+    """Format a path chain as ``models[0].parameters.weight``."""
+    keys = []
+    while chain is not None:
+        chain, key = chain
+        keys.append(key)
+    text = ""
+    for key in reversed(keys):
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
+
+
+def walk_nodes(root: Node) -> Iterator[tuple[Node, PathChain]]:
+    """Yield each node reachable from ``root`` once, with the path chain where it is first met."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, PathChain]] = [(root, None)]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node, path
+        if isinstance(node, MappingNode):
+            children = []
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, ScalarNode) else "?"
+                children.append((value_node, (path, key)))
+                children.append((key_node, path))
+            stack.extend(reversed(children))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed([(child, (path, i)) for i, child in enumerate(node.value)]))

@@ -16,13 +16,13 @@ the base excluded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
 
 REQUIRED = object()
 
 
-@dataclass(frozen=True)
-class Parameter:
+class Parameter(NamedTuple):
     """One parameter a merge method reads."""
 
     name: str
@@ -36,8 +36,7 @@ class Parameter:
         return self.default is REQUIRED
 
 
-@dataclass(frozen=True)
-class Method:
+class Method(NamedTuple):
     """One merge method: its base policy, input-count contract and parameters."""
 
     name: str

@@ -8,7 +8,7 @@ Read from mergekit 0.1.5's ``moe/config.py`` (``is_bad_config``), ``moe/router.p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Every gate_mode that mergekit-moe computes; any other string fails after the
 # base model is loaded.
@@ -19,8 +19,7 @@ PROMPTLESS_GATE_MODE = "random"
 DEFAULT_EXPERTS_PER_TOKEN = 2
 
 
-@dataclass(frozen=True)
-class OutputArchitecture:
+class OutputArchitecture(NamedTuple):
     """An architecture mergekit-moe can write, with what it accepts.
 
     ``model_types`` are the Hugging Face ``model_type`` values every input model must

@@ -9,17 +9,13 @@ the compiled file matches the strictyaml grammar.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple, Union
+
+# The compiled specs are named tuples rather than dataclasses: a lint run imports this
+# module, and a frozen dataclass costs about half a millisecond to create.
 
 
-class Spec:
-    """Base class of all compiled validators."""
-
-    __slots__ = ()
-
-
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One key of a mapping: its value's spec, whether it is required, and what it means."""
 
     name: str
@@ -28,8 +24,7 @@ class Field:
     doc: str = ""
 
 
-@dataclass(frozen=True)
-class MapSpec(Spec):
+class MapSpec(NamedTuple):
     """A mapping with a fixed set of keys; ``what`` names it in messages ("a slice")."""
 
     what: str
@@ -42,8 +37,7 @@ class MapSpec(Spec):
         return None
 
 
-@dataclass(frozen=True)
-class MapPatternSpec(Spec):
+class MapPatternSpec(NamedTuple):
     """A mapping from any key of ``key`` to values of ``value``."""
 
     what: str
@@ -51,24 +45,21 @@ class MapPatternSpec(Spec):
     value: Spec
 
 
-@dataclass(frozen=True)
-class SeqSpec(Spec):
+class SeqSpec(NamedTuple):
     """A list whose items all match ``item``."""
 
     what: str
     item: Spec
 
 
-@dataclass(frozen=True)
-class FixedSeqSpec(Spec):
+class FixedSeqSpec(NamedTuple):
     """A list of exactly ``len(items)`` items, each matching its own spec."""
 
     what: str
     items: tuple[Spec, ...]
 
 
-@dataclass(frozen=True)
-class ScalarSpec(Spec):
+class ScalarSpec(NamedTuple):
     """A scalar of one type as mergekit's pydantic models read it.
 
     ``type`` is one of ``str``, ``int``, ``float``, ``bool``, ``scalar`` (any of
@@ -78,20 +69,20 @@ class ScalarSpec(Spec):
     type: str
 
 
-@dataclass(frozen=True)
-class EnumSpec(Spec):
+class EnumSpec(NamedTuple):
     """A string that must be one of ``values``."""
 
     values: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class OrSpec(Spec):
+class OrSpec(NamedTuple):
     """One of several alternatives, chosen by the node's shape (scalar, list, mapping)."""
 
     options: tuple[Spec, ...]
 
 
-@dataclass(frozen=True)
-class AnySpec(Spec):
+class AnySpec(NamedTuple):
     """Anything; the walker does not descend."""
+
+
+Spec = Union[MapSpec, MapPatternSpec, SeqSpec, FixedSeqSpec, ScalarSpec, EnumSpec, OrSpec, AnySpec]

@@ -90,7 +90,7 @@ class UnknownMergeMethod(Rule):
             yield self.report(
                 value,
                 f"merge_method `{name}` was {RETIRED_METHODS[name]}",
-                f"use a current method, such as `ties` or `task_arithmetic`",
+                "use a current method, such as `ties` or `task_arithmetic`",
             )
             return
 

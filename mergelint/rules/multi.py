@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from mergelint import kinds
 from mergelint.diagnostics import Diagnostic, Severity, Span
 from mergelint.engine import Rule
-from mergelint.suggest import closest, quoted_list
+from mergelint.suggest import closest
 from mergelint.tree import Value
 
 MULTI = frozenset({"multi"})

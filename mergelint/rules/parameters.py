@@ -49,8 +49,12 @@ def _misplaced(entry: Value, name: str) -> Value | None:
     return value if value is not None else None
 
 
-def _holders(document: Document) -> Iterator[Value]:
-    """Yield every mapping where a parameter might be misplaced: the top, entries, slices, modules."""
+def _holders(document: Document) -> list[Value]:
+    """Return every mapping where a parameter might be misplaced: the top, entries, slices, modules."""
+    return document.memo("parameter-holders", lambda d: list(_find_holders(d)))
+
+
+def _find_holders(document: Document) -> Iterator[Value]:
     root = document.root
     yield root
     for key in ("models", "slices"):
@@ -74,8 +78,12 @@ def _entries_of(listing: Value | None) -> Iterator[Value]:
                 yield from (source for source in sources.items() if source.is_mapping)
 
 
-def _parameter_maps(document: Document) -> Iterator[tuple[Value, bool]]:
-    """Yield each ``parameters`` mapping with whether it belongs to a single input."""
+def _parameter_maps(document: Document) -> list[tuple[Value, bool]]:
+    """Return each ``parameters`` mapping with whether it belongs to a single input."""
+    return document.memo("parameter-maps", lambda d: list(_find_parameter_maps(d)))
+
+
+def _find_parameter_maps(document: Document) -> Iterator[tuple[Value, bool]]:
     for holder in _holders(document):
         parameters = holder.get("parameters")
         if parameters is not None and parameters.is_mapping:
@@ -85,6 +93,10 @@ def _parameter_maps(document: Document) -> Iterator[tuple[Value, bool]]:
 
 def _missing_required(document: Document) -> list[tuple[Method, Parameter, Slice, Input | None, str]]:
     """Return each (method, parameter, slice, input, coverage) where a required value is missing."""
+    return document.memo("missing-required", _find_missing_required)
+
+
+def _find_missing_required(document: Document) -> list[tuple[Method, Parameter, Slice, Input | None, str]]:
     method = _method(document)
     config = document.merge
     if method is None:
@@ -202,7 +214,7 @@ class MissingRequiredParameter(Rule):
                 config.method_value,
                 f"`{parameter.name}` has only filtered entries, so tensors that match no filter "
                 f"(embeddings, norms, lm_head) have no `{parameter.name}`",
-                f"add a last entry without a filter, such as `- value: 0.5`",
+                "add a last entry without a filter, such as `- value: 0.5`",
             )
         return self.report(
             config.method_value,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from yaml.nodes import MappingNode, ScalarNode
+
 from mergelint.diagnostics import Diagnostic, Severity
 from mergelint.document import Document
 from mergelint.engine import Rule
 from mergelint.model import _truthy, split_reference
-from mergelint.tree import STR_TAG, Value
+from mergelint.tree import STR_TAG, Value, format_path
 
 MODEL_KEYS = ("model", "base_model", "source_model", "lora")
 
@@ -69,7 +71,7 @@ class ConflictingKeys(Rule):
                 second,
                 f"the config has both `{present[0]}` and `{present[1]}`; mergekit takes exactly one of "
                 "`models`, `slices` or `modules`",
-                f"keep one of them; use `slices` to pick layer ranges, `models` to merge whole models",
+                "keep one of them; use `slices` to pick layer ranges, `models` to merge whole models",
                 span=second.key_span,
             )
         elif not present:
@@ -159,7 +161,7 @@ class InvalidModelReference(Rule):
     phase = 1
 
     def check(self, document: Document) -> Iterator[Diagnostic]:
-        for value in _model_strings(document.root):
+        for value in _model_strings(document):
             parts, pieces = split_reference(value.text)
             if len(parts) > 2:
                 yield self.report(
@@ -186,25 +188,19 @@ class InvalidModelReference(Rule):
                 )
 
 
-def _model_strings(root: Value) -> Iterator[Value]:
-    """Yield string values under model-reference keys anywhere in the document."""
-    if not root.is_mapping and not root.is_sequence:
-        return
-    stack = [root]
-    seen: set[int] = set()
-    while stack:
-        value = stack.pop()
-        if id(value.node) in seen:
+def _model_strings(document: Document) -> Iterator[Value]:
+    """Yield string values under model-reference keys anywhere in the document.
+
+    Keys are matched as written, so a reference brought in by a merge key (``<<``) is
+    checked where its anchor defines it.
+    """
+    for node, chain in document.nodes:
+        if not isinstance(node, MappingNode):
             continue
-        seen.add(id(value.node))
-        if value.is_mapping:
-            for key, child in value.entries():
-                if key in MODEL_KEYS and child.is_scalar and child.tag == STR_TAG:
-                    yield child
-                elif not child.is_scalar:
-                    stack.append(child)
-        elif value.is_sequence:
-            stack.extend(reversed(value.items()))
+        for key_node, value_node in node.value:
+            if key_node.value in MODEL_KEYS and value_node.tag == STR_TAG and isinstance(value_node, ScalarNode):
+                path = format_path((chain, key_node.value))
+                yield Value(value_node, path, document.index, key_node)
 
 
 class IgnoredKey(Rule):

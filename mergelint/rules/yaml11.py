@@ -15,7 +15,7 @@ from yaml.nodes import ScalarNode
 from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity
 from mergelint.document import Document
 from mergelint.engine import Rule
-from mergelint.parsing import walk_nodes
+from mergelint.tree import format_path
 from mergelint.tree import BOOL_TAG, INT_TAG, STR_TAG, Value
 
 BOOL_WORDS = re.compile(r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)")
@@ -73,9 +73,10 @@ class Yaml11Surprise(Rule):
     kinds = frozenset({"merge", "moe", "evolve"})
 
     def check(self, document: Document) -> Iterator[Diagnostic]:
-        for node, path in walk_nodes(document.root.node):
-            if not isinstance(node, ScalarNode) or node.style not in (None, ""):
+        for node, chain in document.nodes:
+            if not _candidate(node):
                 continue
+            path = format_path(chain)
             value = Value(node, path, document.index)
             text = node.value
             if node.tag == INT_TAG and OCTAL.fullmatch(text) and text.strip("+-0_"):
@@ -107,3 +108,12 @@ class Yaml11Surprise(Rule):
                     f"{1.0 if value.value else 0.0} here",
                     f"write `{'true' if value.value else 'false'}`, or the number you mean",
                 )
+
+
+def _candidate(node) -> bool:
+    """Tell whether a node is a plain scalar of a kind this rule looks at, cheaply."""
+    if not isinstance(node, ScalarNode) or node.style not in (None, ""):
+        return False
+    if node.tag == STR_TAG:
+        return EXPONENT_WITHOUT_DOT.fullmatch(node.value) is not None
+    return node.tag in (INT_TAG, BOOL_TAG)
