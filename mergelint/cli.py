@@ -67,7 +67,9 @@ def cli() -> None:
 
 
 @cli.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
+# readable=False: a file that cannot be read gets the unreadable-file finding, and the
+# other files are still linted, instead of the whole run stopping with a usage error.
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, readable=False, allow_dash=True))
 @click.option(
     "--format",
     "format_name",

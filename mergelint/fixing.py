@@ -16,6 +16,9 @@ from mergelint.diagnostics import Diagnostic, Edit
 # Rounds of fix-then-lint before giving up; each round applies every non-overlapping fix.
 MAX_ROUNDS = 10
 
+# yaml-syntax-error, duplicate-key and yaml-constructor-error: a fix must not add any.
+UNLOADABLE_CODES = frozenset({"MK004", "MK005", "MK006"})
+
 
 @dataclass
 class FixOutcome:
@@ -48,12 +51,22 @@ def apply_once(text: str, diagnostics: list[Diagnostic], unsafe: bool = False) -
 def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = False) -> FixOutcome:
     """Fix and re-lint until no fix applies; ``lint`` returns the diagnostics of a text."""
     total = 0
+    diagnostics = lint(text)
     for _ in range(MAX_ROUNDS):
-        outcome = apply_once(text, lint(text), unsafe)
+        outcome = apply_once(text, diagnostics, unsafe)
         if outcome.applied == 0 or outcome.text == text:
             break
-        text, total = outcome.text, total + outcome.applied
+        fixed_diagnostics = lint(outcome.text)
+        if _broken(fixed_diagnostics) > _broken(diagnostics):
+            # A fix that makes the YAML unparsable is a bug in that fix: keep the text as it was.
+            break
+        text, diagnostics, total = outcome.text, fixed_diagnostics, total + outcome.applied
     return FixOutcome(text, total)
+
+
+def _broken(diagnostics: list[Diagnostic]) -> int:
+    """Count the findings that say the text is no longer YAML mergekit can load."""
+    return sum(1 for d in diagnostics if d.code in UNLOADABLE_CODES)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

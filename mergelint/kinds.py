@@ -12,6 +12,7 @@ documents with ``name`` keys, the shape mergekit-multi reads, so it is kind ``mu
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from yaml.nodes import MappingNode, Node, ScalarNode
@@ -119,3 +120,23 @@ def detect(documents: list[Node | None]) -> str:
     if kind == "merge" and pasted_stages(root):
         return "multi"
     return kind
+
+
+# Top-level keys at the start of a line, for files that do not parse as YAML.
+TEXT_MARKERS = (
+    ("evolve", re.compile(r"^genome\s*:", re.MULTILINE)),
+    ("moe", re.compile(r"^(?:experts|shared_experts|gate_mode|experts_per_token)\s*:", re.MULTILINE)),
+    ("merge", re.compile(r"^(?:merge_method|models|slices|modules|tokenizer_source)\s*:", re.MULTILINE)),
+)
+
+
+def detect_from_text(text: str) -> str:
+    """Guess the kind of a file that is not valid YAML from its top-level keys as text."""
+    for kind, pattern in TEXT_MARKERS:
+        if pattern.search(text):
+            if kind == "merge" and len(re.findall(r"^---", text, re.MULTILINE)) >= 1 and re.search(
+                r"^name\s*:", text, re.MULTILINE
+            ):
+                return "multi"
+            return kind
+    return "unknown"

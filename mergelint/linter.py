@@ -14,7 +14,7 @@ from mergelint.engine import Registry
 from mergelint.grammar.walker import walk
 from mergelint.parsing import parse
 from mergelint.reading import Source, read_file
-from mergelint.rules.input import NotAMergekitConfig
+from mergelint.rules.input import NotAMergekitConfig, YamlSyntaxError
 from mergelint.tree import Value, span_of
 
 
@@ -57,6 +57,8 @@ def lint_text(text: str, path: str = "<stdin>", kind: str | None = None, registr
     parsed = parse(text)
     diagnostics = list(parsed.diagnostics)
     file_kind = kind or kinds.detect(parsed.documents)
+    if not parsed.complete and file_kind == "unknown" and kind is None:
+        file_kind = kinds.detect_from_text(text)
 
     if parsed.complete:
         documents = _documents(parsed, file_kind, text)
@@ -65,9 +67,12 @@ def lint_text(text: str, path: str = "<stdin>", kind: str | None = None, registr
         # cycle, so the node trees are freed now rather than at the next collection.
         documents.clear()
 
+    if file_kind == "unknown":
+        diagnostics = _unrelated_file(diagnostics)
+
     end = _end_of_text(text)
     diagnostics = [_inside(replace(d, path=path), end) for d in diagnostics]
-    diagnostics.sort(key=lambda d: _order(d, registry))
+    diagnostics.sort(key=lambda d: order_key(d, registry))
     return LintResult(path, file_kind, text, _unique(diagnostics))
 
 
@@ -140,6 +145,27 @@ def _check(documents: list[Document], file_kind: str, registry: Registry) -> Ite
                 yield from checker.check(document)
 
 
+def _unrelated_file(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Keep only ``not-a-mergekit-config`` for a file that is no mergekit config.
+
+    mergelint is not a general YAML linter: the YAML problems of an unrelated file
+    (duplicate keys in a compose file, say) are left to the tools for that file, so a
+    hook that runs over every YAML file of a repository fails only on merge configs.
+    """
+    kept = [d for d in diagnostics if d.code == NotAMergekitConfig.code]
+    problems = [d for d in diagnostics if d.code == YamlSyntaxError.code]
+    if not kept:
+        detail = f" and is not valid YAML ({problems[0].message})" if problems else ""
+        kept.append(
+            NotAMergekitConfig.report(
+                problems[0].span if problems else Span.point(1, 1),
+                f"the file has none of the keys that mark a mergekit config{detail}",
+                "if this is meant to be a mergekit config, start with `merge_method:` and `models:` or `slices:`",
+            )
+        )
+    return kept
+
+
 def _not_a_config(documents: list[Document]) -> Diagnostic:
     if not documents:
         return NotAMergekitConfig.report(
@@ -166,8 +192,9 @@ def _not_a_config(documents: list[Document]) -> Diagnostic:
     )
 
 
-def _order(diagnostic: Diagnostic, registry: Registry) -> tuple:
-    """Errors first, in the order mergekit would hit them; then warnings by position."""
+def order_key(diagnostic: Diagnostic, registry: Registry) -> tuple:
+    """Sort key of a file's findings: errors first, in the order mergekit would hit them
+    (the first error is where mergekit itself stops), then warnings by position."""
     if diagnostic.severity is Severity.ERROR:
         rule = registry.by_code.get(diagnostic.code)
         return (0, rule.phase if rule is not None else 5, diagnostic.span, diagnostic.code, diagnostic.message)

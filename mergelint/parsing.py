@@ -50,7 +50,7 @@ def parse(text: str) -> ParsedText:
             result.documents.append(root)
     except yaml.MarkedYAMLError as error:
         result.complete = False
-        result.diagnostics.append(_syntax_error(error))
+        result.diagnostics.append(_syntax_error(error, text))
     except RecursionError:
         result.complete = False
         result.diagnostics.append(
@@ -138,7 +138,7 @@ def _alias_expansion_problem(root: Node) -> Diagnostic | None:
     )
 
 
-def _syntax_error(error: yaml.MarkedYAMLError) -> Diagnostic:
+def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
     span = Span.point(mark.line + 1, mark.column + 1) if mark else Span.point(1, 1)
     problem = (error.problem or "invalid YAML").strip()
@@ -146,7 +146,11 @@ def _syntax_error(error: yaml.MarkedYAMLError) -> Diagnostic:
     message = f"invalid YAML: {problem}"
     if context and error.context_mark is not None and error.context_mark is not mark:
         message += f" ({context} at line {error.context_mark.line + 1})"
-    if "tab" in problem or "\t" in problem:
+    prefix = _line_prefix(text, mark) if mark is not None else ""
+    tab_indented = "\t" in prefix[: len(prefix) - len(prefix.lstrip(" \t"))]
+    if tab_indented:
+        message = f"invalid YAML: line {mark.line + 1} is indented with a tab, which YAML does not allow"
+    if tab_indented or "tab" in problem:
         help = "indent with spaces; YAML does not allow tabs for indentation"
     elif "nesting depth" in problem:
         help = "a mergekit config nests a few levels; check for runaway brackets"
@@ -157,6 +161,12 @@ def _syntax_error(error: yaml.MarkedYAMLError) -> Diagnostic:
     else:
         help = "fix the YAML syntax at this position; mergekit cannot load the file until then"
     return YamlSyntaxError.report(span, message, help)
+
+
+def _line_prefix(text: str, mark) -> str:
+    """Return the text of the mark's line up to and including the mark's column."""
+    start = mark.index - mark.column
+    return text[start : mark.index + 1] if 0 <= start <= mark.index < len(text) else ""
 
 
 def _loader_problems(walked: list[tuple[Node, PathChain]], document: int) -> Iterator[Diagnostic]:

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from mergelint import suppressions
 from mergelint.engine import Registry
-from mergelint.linter import LintResult
+from mergelint.linter import LintResult, order_key
 from mergelint.settings import Settings
 
 
@@ -37,5 +37,6 @@ def select(result: LintResult, settings: Settings | None = None, registry: Regis
         severity = settings.severity.get(diagnostic.code, diagnostic.severity)
         selected.append(replace(diagnostic, path=result.path, severity=severity))
 
-    selected.sort(key=lambda d: (d.span, d.code, d.message))
+    # Severity overrides may have turned a warning into an error, so sort again.
+    selected.sort(key=lambda d: order_key(d, registry))
     return replace(result, diagnostics=selected)

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -94,13 +95,16 @@ BAD_INPUTS = [
     pytest.param(b"merge_method: linear\nmodels: [\n", "MK004", 1, id="invalid-yaml"),
     pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "MK002", 1, id="binary-bytes"),
     pytest.param("merge_method: linear  # Modèle\n".encode("latin-1"), "MK002", 1, id="latin-1-text"),
-    pytest.param(b"a: " + b"[" * 10000 + b"]" * 10000 + b"\n", "MK004", 1, id="10000-levels-flow"),
+    pytest.param(b"merge_method: linear\nmodels: " + b"[" * 10000 + b"]" * 10000 + b"\n", "MK004", 1, id="10000-levels-flow"),
     # Ten thousand levels of block indentation take 100 MB of spaces: past the size limit.
     pytest.param(
         "".join(f"{'  ' * i}k{i}:\n" for i in range(10000)).encode(), "MK003", 1, id="10000-levels-block"
     ),
     pytest.param(
-        "".join(f"{' ' * i}k{i}:\n" for i in range(1500)).encode(), "MK004", 1, id="1500-levels-block"
+        ("merge_method: linear\nmodels:\n" + "".join(f"{' ' * (i + 1)}k{i}:\n" for i in range(1500))).encode(),
+        "MK004",
+        1,
+        id="1500-levels-block",
     ),
 ]
 
@@ -122,3 +126,59 @@ def test_python_dash_m_runs_the_same_command():
     result = subprocess.run([sys.executable, "-m", "mergelint", "--version"], capture_output=True, text=True)
     assert result.returncode == 0
     assert result.stdout.startswith("mergelint, version ")
+
+
+def test_unrelated_yaml_only_gets_the_not_a_config_warning(tmp_path):
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  web:\n    environment:\n      DEBUG: 1\n      DEBUG: 2\n")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("a: [1,\nb: 2\n")
+
+    code, out, _ = run(str(compose), str(broken), "--format", "json")
+
+    assert code == 0
+    assert [(d["path"], d["code"], d["severity"]) for d in json.loads(out)["diagnostics"]] == [
+        (str(compose), "MK007", "warning"),
+        (str(broken), "MK007", "warning"),
+    ]
+
+
+def test_tab_indentation_is_named(tmp_path):
+    path = tmp_path / "merge.yml"
+    path.write_text("merge_method: linear\nmodels:\n\t- model: org/a\n")
+
+    code, out, _ = run(str(path), "--format", "json")
+
+    diagnostic = json.loads(out)["diagnostics"][0]
+    assert code == 1
+    assert (diagnostic["code"], diagnostic["line"], diagnostic["column"]) == ("MK004", 3, 1)
+    assert "indented with a tab" in diagnostic["message"]
+
+
+def _without_file_permission_bypass() -> list[str]:
+    """Return a command prefix under which chmod 000 stops reading, even for root."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv, so chmod 000 cannot stop reading")
+    return ["setpriv", "--inh-caps=-all", "--bounding-set=-all", "--"]
+
+
+def test_unreadable_file_named_on_the_command_line_is_a_finding(tmp_path):
+    prefix = _without_file_permission_bypass()
+    locked = tmp_path / "locked.yml"
+    locked.write_text("merge_method: linear\n")
+    locked.chmod(0)
+    other = tmp_path / "other.yml"
+    other.write_text(open(CLEAN, encoding="utf-8").read())
+
+    result = subprocess.run(
+        [*prefix, sys.executable, "-m", "mergelint", "--format", "json", str(locked), str(other)],
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert [d["code"] for d in document["diagnostics"]] == ["MK001"]
+    assert len(document["files"]) == 2

@@ -83,3 +83,41 @@ def test_fix_never_touches_unreadable_input(tmp_path):
     result = subprocess.run([sys.executable, "-m", "mergelint", "--fix", str(path)], capture_output=True)
     assert result.returncode == 1
     assert path.read_bytes() == data
+
+
+def test_fix_inserts_missing_parameters_key(tmp_path):
+    path = tmp_path / "merge.yml"
+    path.write_text(
+        "merge_method: ties\nbase_model: org/b\nmodels:\n  - model: org/a\n    weight:\n      - 0.2\n      - 0.4\n"
+        "    density: 0.5\n",
+        encoding="utf-8",
+    )
+
+    code, _, _ = run("--fix", str(path))
+
+    assert code == 0
+    assert path.read_text(encoding="utf-8") == (
+        "merge_method: ties\nbase_model: org/b\nmodels:\n  - model: org/a\n    parameters:\n      weight:\n"
+        "        - 0.2\n        - 0.4\n      density: 0.5\n"
+    )
+
+
+def test_fix_renames_misspelled_required_key(tmp_path):
+    path = tmp_path / "merge.yml"
+    path.write_text("merge_methd: linear\nmodels:\n  - model: org/a\n    parameters: {weight: 1}\n", encoding="utf-8")
+
+    code, _, _ = run("--fix", str(path))
+
+    assert code == 0
+    assert path.read_text(encoding="utf-8").startswith("merge_method: linear\n")
+
+
+def test_unsafe_fix_renames_unknown_key(tmp_path):
+    path = tmp_path / "merge.yml"
+    path.write_text("merge_method: linear\nmodels:\n  - model: org/a\n    parameters: {weight: 1}\ndtpe: float16\n")
+
+    run("--fix", str(path))
+    assert path.read_text(encoding="utf-8").endswith("dtpe: float16\n")
+
+    run("--fix", "--unsafe-fixes", str(path))
+    assert path.read_text(encoding="utf-8").endswith("dtype: float16\n")

@@ -45,11 +45,13 @@ models:
       weight: 0.5
 """
 
+# Errors come first, in the order mergekit would hit them, then warnings.
 BROKEN_CONCISE = [
-    "broken.yml:3:12: error MK301 missing-required-parameter: linear requires `weight` for `org/model-a`, and none is given",
-    "broken.yml:4:5: warning MK101 unknown-key: unknown key `paramters` in a models entry; mergekit ignores it silently",
+    "broken.yml:3:12: error MK301 missing-required-parameter: linear requires `weight` for `org/model-a`, and none is given: "
+    "the entry's `paramters` is not `parameters`, so mergekit ignores what is under it",
     "broken.yml:9:7: error MK005 duplicate-key: duplicate key 'weight' under models[1].parameters; "
     "YAML keeps only the last one and silently drops the value from line 8",
+    "broken.yml:4:5: warning MK101 unknown-key: unknown key `paramters` in a models entry; mergekit ignores it silently",
 ]
 
 
@@ -129,7 +131,7 @@ def test_json_positions_and_version(workdir):
     assert document["version"] == 1
     assert document["files"] == [{"path": "broken.yml", "kind": "merge", "errors": 2, "warnings": 1}]
     positions = [(d["code"], d["line"], d["column"], d["end_line"], d["end_column"]) for d in document["diagnostics"]]
-    assert positions == [("MK301", 3, 12, 3, 23), ("MK101", 4, 5, 4, 14), ("MK005", 9, 7, 9, 13)]
+    assert positions == [("MK301", 3, 12, 3, 23), ("MK005", 9, 7, 9, 13), ("MK101", 4, 5, 4, 14)]
     assert document["summary"] == {"files": 1, "errors": 2, "warnings": 1}
 
 
@@ -196,10 +198,10 @@ def test_sarif_results_and_rules(workdir):
     ]
     assert regions == [
         ("MK301", "error", "broken.yml", {"startLine": 3, "startColumn": 12, "endLine": 3, "endColumn": 23}),
-        ("MK101", "warning", "broken.yml", {"startLine": 4, "startColumn": 5, "endLine": 4, "endColumn": 14}),
         ("MK005", "error", "broken.yml", {"startLine": 9, "startColumn": 7, "endLine": 9, "endColumn": 13}),
+        ("MK101", "warning", "broken.yml", {"startLine": 4, "startColumn": 5, "endLine": 4, "endColumn": 14}),
     ]
-    assert run_object["results"][1]["message"]["text"] == (
+    assert run_object["results"][2]["message"]["text"] == (
         "unknown key `paramters` in a models entry; mergekit ignores it silently\nhelp: did you mean `parameters`?"
     )
 
@@ -234,15 +236,16 @@ def test_github_annotations(workdir):
     assert result.stderr == ""
     assert result.stdout.splitlines() == [
         "::error file=broken.yml,line=3,col=12,endLine=3,endColumn=22,"
-        "title=MK301 missing-required-parameter::linear requires `weight` for `org/model-a`, and none is given"
-        "%0Ahelp: add `parameters: {weight: ...}` to this model, or a top-level `weight` for every model",
-        "::warning file=broken.yml,line=4,col=5,endLine=4,endColumn=13,"
-        "title=MK101 unknown-key::unknown key `paramters` in a models entry; mergekit ignores it silently"
-        "%0Ahelp: did you mean `parameters`?",
+        "title=MK301 missing-required-parameter::linear requires `weight` for `org/model-a`, and none is given: "
+    "the entry's `paramters` is not `parameters`, so mergekit ignores what is under it"
+        "%0Ahelp: rename `paramters` to `parameters`",
         "::error file=broken.yml,line=9,col=7,endLine=9,endColumn=12,"
         "title=MK005 duplicate-key::duplicate key 'weight' under models[1].parameters; "
         "YAML keeps only the last one and silently drops the value from line 8"
         "%0Ahelp: remove one of the two 'weight' entries, or merge them into one",
+        "::warning file=broken.yml,line=4,col=5,endLine=4,endColumn=13,"
+        "title=MK101 unknown-key::unknown key `paramters` in a models entry; mergekit ignores it silently"
+        "%0Ahelp: did you mean `parameters`?",
     ]
 
 

@@ -122,7 +122,7 @@ def test_setup_cfg_lists_and_severity():
     result = run("merge.yml")
 
     assert result.exit_code == 1
-    assert rows(result) == ["merge.yml:3:12 warning MK301", "merge.yml:4:5 error MK101"]
+    assert rows(result) == ["merge.yml:4:5 error MK101", "merge.yml:3:12 warning MK301"]
 
 
 def test_toml_severity_narrower_selector_wins():

@@ -32,13 +32,13 @@ def lint(text: str, *options: str):
 
 
 def findings(result) -> list[str]:
-    """Return ``line:col CODE`` of each finding in concise output."""
+    """Return ``line:col CODE`` of each finding in concise output, sorted by position."""
     rows = []
     for line in result.stdout.splitlines():
         location, rest = line.split(": ", 1)
         _, row, column = location.rsplit(":", 2)
         rows.append(f"{row}:{column} {rest.split()[1]}")
-    return rows
+    return sorted(rows, key=lambda row: tuple(int(n) for n in row.split()[0].split(":")))
 
 
 def test_unsuppressed_baseline():

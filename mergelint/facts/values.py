@@ -29,3 +29,39 @@ MIN_TEMPLATE_LENGTH = 20
 
 # The words tokenizer_source and tokenizer.source accept besides a model reference.
 TOKENIZER_SOURCES = ("union", "base")
+
+# Pieces of tensor names in mergekit's architecture templates (Llama, Mistral, Qwen,
+# Gemma, Phi, GPT-2, Mixtral and others), which `filter` values are substrings of.
+TENSOR_NAME_PARTS = (
+    "self_attn",
+    "mlp",
+    "q_proj",
+    "k_proj",
+    "v_proj",
+    "o_proj",
+    "qkv_proj",
+    "gate_proj",
+    "up_proj",
+    "down_proj",
+    "gate_up_proj",
+    "input_layernorm",
+    "post_attention_layernorm",
+    "pre_feedforward_layernorm",
+    "post_feedforward_layernorm",
+    "embed_tokens",
+    "lm_head",
+    "norm",
+    "layers",
+    "block_sparse_moe",
+    "experts",
+    "dense",
+    "query_key_value",
+    "c_attn",
+    "c_proj",
+    "c_fc",
+    "wte",
+    "wpe",
+    "ln_f",
+    "fc1",
+    "fc2",
+)

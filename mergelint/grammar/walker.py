@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from mergelint.diagnostics import Diagnostic
+from mergelint.diagnostics import Diagnostic, Edit, Fix
 from mergelint.grammar.spec import (
     AnySpec,
     EnumSpec,
@@ -78,12 +78,19 @@ def _walk_map(value: Value, spec: MapSpec, defer_key: DeferKey | None) -> Iterat
         return
 
     names = [field.name for field in spec.fields]
+    missing = [field for field in spec.fields if field.required and value.get(field.name) is None]
     for key, child in value.entries():
         field = spec.field(key)
         if field is None:
             if defer_key is not None and isinstance(key, str) and defer_key(spec, value, key):
                 continue
-            yield _unknown_key(child, key, spec, names)
+            meant = next((f for f in missing if closest(key, [f.name]) is not None), None)
+            if meant is not None:
+                # The misspelled key is why the required one is missing: one finding, at the typo.
+                missing.remove(meant)
+                yield _misspelled_required_key(child, key, meant, spec)
+            else:
+                yield _unknown_key(child, key, spec, names)
         elif child.is_null:
             if field.required:
                 yield MissingKey.report(
@@ -94,14 +101,26 @@ def _walk_map(value: Value, spec: MapSpec, defer_key: DeferKey | None) -> Iterat
         else:
             yield from _walk(child, field.spec, defer_key)
 
-    for field in spec.fields:
-        if field.required and value.get(field.name) is None:
-            yield MissingKey.report(
-                value,
-                f"{spec.what} has no `{field.name}` key",
-                f"add `{field.name}`: {field.doc}",
-                span=value.key_span if value.key_node is not None else _first_key_span(value),
-            )
+    for field in missing:
+        yield MissingKey.report(
+            value,
+            f"{spec.what} has no `{field.name}` key",
+            f"add `{field.name}`: {field.doc}",
+            span=value.key_span if value.key_node is not None else _first_key_span(value),
+        )
+
+
+def _misspelled_required_key(child: Value, key: str, field, spec: MapSpec) -> Diagnostic:
+    key_node = child.key_node
+    rename = Edit(key_node.start_mark.index, key_node.end_mark.index, field.name)
+    return MissingKey.report(
+        child,
+        f"`{key}` is not `{field.name}`, so {spec.what} has no `{field.name}`, which mergekit requires",
+        f"rename `{key}` to `{field.name}`",
+        span=child.key_span,
+        # Safe: mergekit rejects the config without the key, and the rename is what it evidently means.
+        fix=Fix(f"rename `{key}` to `{field.name}`", (rename,)),
+    )
 
 
 def _first_key_span(value: Value):
@@ -234,8 +253,13 @@ def _wrong_type(value: Value, spec: Spec) -> Diagnostic:
 
 def _unknown_key(child: Value, key: object, spec: MapSpec, names: list[str]) -> Diagnostic:
     suggestion = closest(key, names)
+    fix = None
     if suggestion is not None:
         help = f"did you mean `{suggestion}`?"
+        key_node = child.key_node
+        # Unsafe: the renamed key turns on a setting that was off, which changes the merge.
+        rename = Edit(key_node.start_mark.index, key_node.end_mark.index, suggestion)
+        fix = Fix(f"rename `{key}` to `{suggestion}`", (rename,), safe=False)
     else:
         help = f"remove it, or use one of the keys {spec.what} has: {quoted_list(names)}"
     shown = key if isinstance(key, str) else repr(key)
@@ -244,4 +268,5 @@ def _unknown_key(child: Value, key: object, spec: MapSpec, names: list[str]) -> 
         f"unknown key `{shown}` in {spec.what}; mergekit ignores it silently",
         help,
         span=child.key_span,
+        fix=fix,
     )

@@ -2,8 +2,8 @@
 
 The top-level object has ``version`` (bumped on any incompatible change), ``tool``,
 ``files`` (every linted file with its detected kind) and ``diagnostics`` (every
-finding, sorted by file and position). Fix edits carry code point offsets and
-1-based line and column positions.
+finding by file; in a file, errors first in the order mergekit would hit them).
+Fix edits carry code point offsets and 1-based line and column positions.
 """
 
 from __future__ import annotations

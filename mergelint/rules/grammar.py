@@ -55,13 +55,14 @@ class UnknownKey(Rule):
     ```
 
     ## Fix safety
-    No automatic fix: renaming a key turns on a setting that was off, which changes
-    the merge. The did-you-mean tells the name to use.
+    Renaming the key to the did-you-mean is an unsafe fix (`--unsafe-fixes`): it turns
+    on a setting that was off, which changes the merge.
     """
 
     code = "MK101"
     name = "unknown-key"
     severity = Severity.WARNING
+    fixable = True
     phase = 1
     kinds = GRAMMAR_KINDS
 
@@ -140,12 +141,15 @@ class MissingKey(Rule):
     ```
 
     ## Fix safety
-    No automatic fix: the value is the author's to choose.
+    When a misspelling of the key is present (`merge_methd`), renaming it is a safe
+    fix: mergekit rejects the config without the key. Otherwise there is no fix, since
+    the value is the author's to choose.
     """
 
     code = "MK103"
     name = "missing-key"
     severity = Severity.ERROR
+    fixable = True
     phase = 1
     kinds = GRAMMAR_KINDS
 

@@ -179,7 +179,7 @@ class DuplicateKey(Rule):
 
 
 class YamlConstructorError(Rule):
-    """YAML that parses but that ``yaml.safe_load`` cannot turn into data.
+    """YAML that parses but that `yaml.safe_load` cannot turn into data.
 
     ## What it checks
     Tags that the safe loader does not know (`!!python/object`, `!include`), a list or

@@ -16,6 +16,11 @@ from mergelint.model import MergeConfig, Slice
 from mergelint.suggest import _normal, closest
 
 
+# A suggestion must be this close before the other rules check the config as that
+# method: `dare_tie` is surely `dare_ties`, while `lrp` is another method, not `slerp`.
+ASSUMED_METHOD_CUTOFF = 0.85
+
+
 def method_of(document: Document) -> Method | None:
     """Return the document's merge method, or None when it is missing or unknown.
 
@@ -23,7 +28,7 @@ def method_of(document: Document) -> Method | None:
     other rules still check the config while ``unknown-merge-method`` reports the name.
     """
     name = document.merge.method_name or ""
-    return METHODS.get(name) or METHODS.get(closest(name, METHODS) or "")
+    return METHODS.get(name) or METHODS.get(closest(name, METHODS, cutoff=ASSUMED_METHOD_CUTOFF) or "")
 
 
 def _where(config: MergeConfig, slice_: Slice) -> str:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
+from yaml.nodes import ScalarNode
+
 from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity
 from mergelint.document import Document
 from mergelint.engine import Rule
 from mergelint.facts.methods import ALL_PARAMETER_NAMES, METHODS, RETIRED_PARAMETERS, Method, Parameter
+from mergelint.facts.values import TENSOR_NAME_PARTS
 from mergelint.grammar.spec import MapSpec
 from mergelint.model import Input, MergeConfig, Slice
 from mergelint.resolve import inputs_needing, lookup, numbers
@@ -157,9 +160,11 @@ class MissingRequiredParameter(Rule):
     ```
 
     ## Fix safety
-    When the parameter sits directly below an empty `parameters:` at the same
-    indentation, indenting it under `parameters:` is offered as a safe fix: the
-    config fails without it, and the fix gives it the meaning it evidently has.
+    Safe fixes, because the config fails without them and each gives the keys the
+    meaning they evidently have: parameters written right after an empty
+    `parameters:` at its indentation are indented under it; parameters written on an
+    entry with no `parameters:` key get one inserted above them; a misspelled
+    `parameters` key (`paramters`) is renamed.
     """
 
     code = "MK301"
@@ -237,14 +242,30 @@ class MissingRequiredParameter(Rule):
         misplaced = _misplaced(item.entry, name)
         if misplaced is not None:
             parameters = item.entry.get("parameters")
-            fix = _indent_fix(parameters, misplaced, document.text)
+            if parameters is None:
+                message = f"`{name}` is written directly on the entry, not under `parameters:`, so {method.name} "
+                help = f"put `{name}` under a `parameters:` key of this entry"
+            else:
+                message = f"`{name}` sits beside `parameters:` instead of under it, so {method.name} "
+                help = f"indent `{name}` under `parameters:`"
             return self.report(
                 misplaced,
-                f"`{name}` sits beside `parameters:` instead of under it, so {method.name} finds no `{name}` "
-                f"for {label}",
-                f"indent `{name}` under `parameters:`",
+                message + f"finds no `{name}` for {label}",
+                help,
                 span=misplaced.key_span,
-                fix=fix,
+                fix=_move_under_parameters(item.entry, document.text),
+            )
+
+        misspelled = [key for key in item.entry.keys() if closest(key, ["parameters"]) and key != "parameters"]
+        if misspelled and item.entry.get("parameters") is None:
+            key_node = item.entry.get(misspelled[0]).key_node
+            rename = Edit(key_node.start_mark.index, key_node.end_mark.index, "parameters")
+            return self.report(
+                item.model,
+                f"{method.name} requires `{name}` for {label}, and none is given: the entry's `{misspelled[0]}` "
+                "is not `parameters`, so mergekit ignores what is under it",
+                f"rename `{misspelled[0]}` to `parameters`",
+                fix=Fix(f"rename `{misspelled[0]}` to `parameters`", (rename,)),
             )
 
         if covered == "some":
@@ -278,16 +299,54 @@ def _same_but_spelling(a: str, b: str) -> bool:
     return a != b and normal(a) == normal(b)
 
 
-def _indent_fix(parameters: Value | None, misplaced: Value, text: str) -> Fix | None:
-    """Indent a parameter under the empty ``parameters:`` key right above it, if it is there."""
-    if parameters is None or not parameters.is_null or parameters.key_node is None or misplaced.key_node is None:
+def _move_under_parameters(entry: Value, text: str) -> Fix | None:
+    """Move the parameters written beside ``parameters:`` (or with none) under that key.
+
+    Only block-style entries are fixed, and only the run of parameter keys right after
+    an empty ``parameters:``, or a run with no ``parameters`` key at all (the key is then
+    inserted above it). Each moved key keeps its value lines, indented with it.
+    """
+    if not entry.is_mapping or entry.node.flow_style:
         return None
-    key_mark = parameters.key_node.start_mark
-    own_mark = misplaced.key_node.start_mark
-    if own_mark.line != key_mark.line + 1 or own_mark.column != key_mark.column:
+    pairs = list(entry.own_pairs())
+    keys = [key_node.value if isinstance(key_node, ScalarNode) else None for key_node, _ in pairs]
+    column = pairs[0][0].start_mark.column
+    if any(key_node.start_mark.column != column for key_node, _ in pairs):
         return None
-    line_start = own_mark.index - own_mark.column
-    return Fix(f"indent `{misplaced.key_node.value}` under `parameters:`", (Edit(line_start, line_start, "  "),))
+
+    if "parameters" in keys:
+        start = keys.index("parameters") + 1
+        if not entry.get("parameters").is_null:
+            return None
+    else:
+        start = next((i for i, key in enumerate(keys) if key in ALL_PARAMETER_NAMES), len(keys))
+    run = []
+    for key_node, value_node in pairs[start:]:
+        if key_node.value not in ALL_PARAMETER_NAMES:
+            break
+        run.append((key_node, value_node))
+    if not run:
+        return None
+
+    edits = []
+    for key_node, value_node in run:
+        # A block value's end mark sits where the next token starts: step back over the
+        # white space to the value's last character.
+        end = value_node.end_mark.index
+        while end > key_node.end_mark.index and text[end - 1] in " \t\r\n":
+            end -= 1
+        line_start = key_node.start_mark.index - key_node.start_mark.column
+        for _ in range(text.count("\n", line_start, end) + 1):
+            edits.append(Edit(line_start, line_start, "  "))
+            line_start = text.find("\n", line_start) + 1
+            if line_start == 0:
+                break
+    if "parameters" not in keys:
+        # One edit for the first line, so the new key lands above the indented one.
+        first = edits[0]
+        edits[0] = Edit(first.start, first.end, " " * column + "parameters:\n  ")
+    moved = ", ".join(f"`{key_node.value}`" for key_node, _ in run)
+    return Fix(f"move {moved} under `parameters:`", tuple(edits))
 
 
 class UnknownParameter(Rule):
@@ -712,6 +771,11 @@ def _range_problem(method: Method, key: str, number: float) -> tuple[str, str] |
             f"density {number:g} keeps no entries, so this model's task vector is dropped entirely",
             "use a density above 0 (the fraction of entries kept)",
         )
+    if key == "density" and method.sparsifier is not None and number > 1:
+        return (
+            f"density {number:g} is above 1, the fraction of entries kept, so nothing is dropped",
+            "use a density between 0 and 1, such as 0.5",
+        )
     if key == "gamma" and not 0 <= number < 1:
         return (f"gamma {number:g} is outside [0, 1)", "gamma is the fraction of largest entries removed; use 0.01 to 0.1")
     if key == "lambda" and number <= 0:
@@ -932,6 +996,13 @@ class ConditionalOrder(Rule):
                     filter_value = entry.get("filter")
                     if filter_value is None or filter_value.is_null or filter_value.text in ("*", ""):
                         catch_all = entry
+                    elif filter_value.is_string and (typo := _misspelled_tensor_part(filter_value.text)):
+                        yield self.report(
+                            filter_value,
+                            f"filter `{filter_value.text}` is not part of the usual tensor names, so it likely "
+                            "matches nothing and this entry never applies",
+                            f"did you mean `{typo}`?",
+                        )
                     elif filter_value.is_string and any(c in filter_value.text for c in self.PATTERN_CHARACTERS):
                         yield self.report(
                             filter_value,
@@ -940,3 +1011,11 @@ class ConditionalOrder(Rule):
                             "write a plain substring such as `self_attn`, `mlp` or `layers.3.`; use one entry per "
                             "alternative",
                         )
+
+
+def _misspelled_tensor_part(text: str) -> str | None:
+    """Return the tensor-name part a filter nearly spells, or None when it spells one or none."""
+    word = text.strip(".")
+    if not word or any(word in part or part in word for part in TENSOR_NAME_PARTS):
+        return None
+    return closest(word, TENSOR_NAME_PARTS, cutoff=0.8)

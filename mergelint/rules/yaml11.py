@@ -15,6 +15,7 @@ from yaml.nodes import ScalarNode
 from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity
 from mergelint.document import Document
 from mergelint.engine import Rule
+from mergelint.facts.methods import METHODS
 from mergelint.tree import format_path
 from mergelint.tree import BOOL_TAG, INT_TAG, STR_TAG, Value
 
@@ -22,6 +23,14 @@ BOOL_WORDS = re.compile(r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)"
 OCTAL = re.compile(r"[-+]?0[0-7_]+")
 SEXAGESIMAL = re.compile(r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
 EXPONENT_WITHOUT_DOT = re.compile(r"[-+]?[0-9]+[eE][-+]?[0-9]+")
+
+# Parameters that are booleans in every method that reads them: `no` there means false.
+BOOLEAN_PARAMETERS = frozenset(
+    parameter.name
+    for method in METHODS.values()
+    for parameter in method.parameters
+    if parameter.type == "bool"
+) - {p.name for m in METHODS.values() for p in m.parameters if p.type != "bool"}
 
 # Keys whose values are numbers or booleans, where a YAML 1.1 surprise changes a value.
 NUMERIC_CONTEXT = re.compile(r"(^|\.)(parameters\.|layer_range|residual_weight|experts_per_token|noise_scale|residual_scale|weight|value|limit|num_fewshot)")
@@ -97,11 +106,18 @@ class Yaml11Surprise(Rule):
                 start, end = node.start_mark.index, node.end_mark.index
                 yield self.report(
                     value,
-                    f"`{text}` has no dot, so YAML 1.1 reads it as a string, not a number",
+                    f"`{text}` has no dot, so YAML 1.1 reads it as a string; mergekit converts it to a number "
+                    "when it validates the parameter, but other YAML readers (your editor's schema, scripts) "
+                    "see a string",
                     f"write `{fixed}`",
                     fix=Fix(f"write `{fixed}`", (Edit(start, end, fixed),)),
                 )
-            elif node.tag == BOOL_TAG and BOOL_WORDS.fullmatch(text) and NUMERIC_CONTEXT.search(path):
+            elif (
+                node.tag == BOOL_TAG
+                and BOOL_WORDS.fullmatch(text)
+                and NUMERIC_CONTEXT.search(path)
+                and _parameter_name(path) not in BOOLEAN_PARAMETERS
+            ):
                 yield self.report(
                     value,
                     f"`{text}` is the boolean {value.value} in YAML 1.1, which mergekit reads as "
@@ -117,3 +133,9 @@ def _candidate(node) -> bool:
     if node.tag == STR_TAG:
         return EXPONENT_WITHOUT_DOT.fullmatch(node.value) is not None
     return node.tag in (INT_TAG, BOOL_TAG)
+
+
+def _parameter_name(path: str) -> str | None:
+    """Return the parameter a value belongs to, from a path such as ``parameters.normalize``."""
+    match = re.search(r"parameters\.([^.\[]+)", path)
+    return match.group(1) if match else None

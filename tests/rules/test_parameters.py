@@ -359,3 +359,53 @@ def test_misindented_weight_fix_indents_it():
     fixed = source[: edit.start] + edit.replacement + source[edit.end :]
     assert fixed.endswith("    parameters:\n      weight: 1.0\n")
     assert [d.code for d in lint_text(fixed).diagnostics] == []
+
+
+def test_far_method_name_is_not_assumed():
+    source = """\
+    merge_method: lrp
+    models:
+      - model: org/a
+        parameters: {weight: 0.5, density: 0.5}
+    """
+    assert findings(source) == ["1:15 MK201"]
+
+
+def test_close_method_name_is_checked_as_that_method():
+    source = """\
+    merge_method: dare_tie
+    base_model: org/base
+    models:
+      - model: org/a
+        parameters: {density: 0.5}
+    """
+    assert findings(source) == ["1:15 MK201", "4:12 MK301"]
+
+
+def test_filter_typo_and_density_above_one():
+    source = """\
+    merge_method: dare_ties
+    base_model: org/base
+    parameters:
+      weight:
+        - filter: self_atn
+          value: 0.3
+        - filter: layers.1.
+          value: 0.2
+        - value: 0.5
+    models:
+      - model: org/a
+        parameters: {density: 5}
+    """
+    assert findings(source) == ["12:27 MK305", "5:15 MK308"]
+
+
+def test_boolean_word_is_fine_for_boolean_parameter():
+    source = """\
+    merge_method: ties
+    base_model: org/base
+    parameters: {normalize: no, weight: on}
+    models:
+      - model: org/a
+    """
+    assert findings(source) == ["3:37 MK901"]

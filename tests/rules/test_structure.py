@@ -25,7 +25,7 @@ CASES = [
               - model: org/a
                 layer_ranges: [0, 4]
         """,
-        ["4:9 MK103", "5:9 MK101"],
+        ["5:9 MK103"],
         id="misspelled-layer-range",
     ),
     pytest.param(
