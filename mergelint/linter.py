@@ -73,7 +73,7 @@ def lint_text(text: str, path: str = "<stdin>", kind: str | None = None, registr
     end = _end_of_text(text)
     diagnostics = [_inside(replace(d, path=path), end) for d in diagnostics]
     diagnostics.sort(key=lambda d: order_key(d, registry))
-    return LintResult(path, file_kind, text, _unique(diagnostics))
+    return LintResult(path, file_kind, text, _unique(_drop_explained(diagnostics)))
 
 
 def _end_of_text(text: str) -> tuple[int, int]:
@@ -199,6 +199,26 @@ def order_key(diagnostic: Diagnostic, registry: Registry) -> tuple:
         rule = registry.by_code.get(diagnostic.code)
         return (0, rule.phase if rule is not None else 5, diagnostic.span, diagnostic.code, diagnostic.message)
     return (1, 0, diagnostic.span, diagnostic.code, diagnostic.message)
+
+
+# (code, explained code): where a document has the first finding, the second one at the
+# top level of that document reports the same mistake again and is left out.
+EXPLAINED_BY = (
+    # Stages pasted without `---` repeat every top-level key of the stage.
+    ("MK708", "MK005"),
+)
+
+
+def _drop_explained(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    present = {(d.code, d.document) for d in diagnostics}
+    return [
+        d
+        for d in diagnostics
+        if not any(
+            d.code == explained and d.key_path == "" and (code, d.document) in present
+            for code, explained in EXPLAINED_BY
+        )
+    ]
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -18,7 +18,7 @@ ACCEPTED_BUT_BROKEN = {
         "`model:llama2-uncensored`; the stand-in models hid that no such model exists",
     ),
     "multistage/neuralchat-wizardmath-concat.yml": (
-        {"MK005", "MK708"},
+        {"MK708"},
         "two stages pasted into one document: every top-level key is duplicated and YAML silently drops "
         "the first stage",
     ),
