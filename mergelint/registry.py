@@ -1,7 +1,8 @@
 """The registry of every rule, by stable code and kebab-case name.
 
-Codes are grouped by family: MK0xx the file, its YAML and its config kind, MK1xx keys and types,
-MK2xx the merge method and its inputs, MK3xx parameters, MK4xx layers and slices,
+Codes are grouped by family: MK0xx the file, its YAML and its config kind, MK1xx
+keys and types, MK2xx the merge method and its inputs, MK3xx parameters (their
+placement in ``parameters``, their values in ``parameter_values``), MK4xx layers and slices,
 MK5xx dtypes, tokenizer and chat template, MK6xx mergekit-moe, MK7xx
 mergekit-multi, MK8xx mergekit-evolve, MK9xx YAML 1.1 surprises. A code is never
 reused: a removed rule's code goes into ``RETIRED``.
@@ -17,6 +18,7 @@ from mergelint.rules import (
     methods,
     moe,
     multi,
+    parameter_values,
     parameters,
     structure,
     suppression,
@@ -26,7 +28,22 @@ from mergelint.rules import (
 
 RETIRED: tuple[str, ...] = ()
 
-FAMILIES = (input, suppression, detection, grammar, structure, methods, parameters, layers, values, moe, multi, evolve, yaml11)
+FAMILIES = (
+    input,
+    suppression,
+    detection,
+    grammar,
+    structure,
+    methods,
+    parameters,
+    parameter_values,
+    layers,
+    values,
+    moe,
+    multi,
+    evolve,
+    yaml11,
+)
 
 
 def _rules_of(module) -> list[type[Rule]]:
