@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mergelint.cli import cli
+from mergelint.fixing import fix_text
 from mergelint.linter import LintResult, lint_source, lint_text
 from mergelint.output import render
 from mergelint.output.positions import LineIndex
@@ -347,6 +348,22 @@ def test_mutated_corpus_data_lints_cleanly(text):
 @given(mutated_corpus_text())
 def test_mutated_corpus_lines_lint_cleanly(text):
     lint_checked(text)
+
+
+def fix_lint(text: str):
+    return lint_text(text, "fix.yml").diagnostics
+
+
+@needs_corpus
+@PROFILE
+@given(st.one_of(mutated_corpus_text(), mutated_corpus_data()), st.booleans())
+def test_fixes_keep_yaml_loadable_and_settle(text, unsafe):
+    fixed = fix_text(text, fix_lint, unsafe=unsafe)
+    unloadable = {"MK004", "MK005", "MK006"}
+    before = sum(1 for d in fix_lint(text) if d.code in unloadable)
+    after = sum(1 for d in fix_lint(fixed.text) if d.code in unloadable)
+    assert after <= before, f"a fix made the YAML unloadable:\n{fixed.text}"
+    assert fix_text(fixed.text, fix_lint, unsafe=unsafe).applied == 0, "a second --fix run changed the text again"
 
 
 @CLI_PROFILE

@@ -52,6 +52,16 @@ class Palette:
         }[role]
         return self._colorize(style, text)
 
+    def source(self, line: str) -> str:
+        """Highlight one line of YAML source, as pygments' terminal formatter colours it."""
+        if not self.color:
+            return line
+        from pygments import highlight
+        from pygments.formatters import TerminalFormatter
+        from pygments.lexers import YamlLexer
+
+        return highlight(line, YamlLexer(), TerminalFormatter()).rstrip("\n")
+
 
 def render(results: list, color: bool = False, summary: bool = True) -> str:
     palette = Palette(color)
@@ -82,7 +92,7 @@ def _render_diagnostic(diagnostic: Diagnostic, index: LineIndex | None, palette:
         end = span.end_column - 1 if span.end_line == span.line else len(source_line)
         end = max(end, start + 1)
         shown, start, end = _window(source_line, start, end)
-        lines.append(f"{palette.paint('gutter', str(span.line).rjust(len(gutter)) + ' |')} {shown}")
+        lines.append(f"{palette.paint('gutter', str(span.line).rjust(len(gutter)) + ' |')} {palette.source(shown)}")
         caret = " " * start + "^" * (end - start)
         lines.append(f"{palette.paint('gutter', gutter + ' |')} {palette.paint(severity, caret + ' ' + severity)}")
         lines.append(f"{gutter} {palette.paint('help', '= help:')} {diagnostic.help}")
