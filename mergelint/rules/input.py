@@ -69,14 +69,15 @@ class InvalidEncoding(Rule):
 
 
 class FileTooLarge(Rule):
-    """The file is larger than 64 MiB, far beyond any mergekit config.
+    """The file is larger than 8 MiB, far beyond any mergekit config.
 
     ## What it checks
     The file size, before the file is read.
 
     ## Why it matters
     A real config is a few kilobytes. A file this large is almost certainly a model
-    shard or a data file passed by mistake; reading it would only cost time and memory.
+    shard or a data file passed by mistake. Linting it would cost time, and memory of
+    about 100 times its size.
 
     ## Failing example
     `mergelint model-00001-of-00004.safetensors.yml`
