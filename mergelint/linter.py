@@ -148,7 +148,7 @@ def _check(documents: list[Document], file_kind: str, registry: Registry) -> Ite
 def _unrelated_file(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Keep only ``not-a-mergekit-config`` for a file that is no mergekit config.
 
-    mergelint is not a general YAML linter: the YAML problems of an unrelated file
+    mergelint is not a general YAML linter. The YAML problems of an unrelated file
     (duplicate keys in a compose file, say) are left to the tools for that file, so a
     hook that runs over every YAML file of a repository fails only on merge configs.
     """

@@ -18,7 +18,7 @@ from mergelint.diagnostics import Diagnostic, Span
 from mergelint.output.positions import LineIndex
 from mergelint.rules.input import FileTooLarge, InvalidEncoding, UnreadableFile
 
-# Real configs are kilobytes. Linting holds about 100 bytes of parsed YAML per byte of
+# Real configs are kilobytes. Linting keeps about 100 bytes of parsed YAML per byte of
 # text (PyYAML's node objects), so this limit also bounds a run's memory to about 1 GB.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 YAML_SUFFIXES = (".yml", ".yaml")

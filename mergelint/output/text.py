@@ -16,7 +16,7 @@ from mergelint.diagnostics import Diagnostic
 from mergelint.kinds import COMMANDS
 from mergelint.output.positions import LineIndex
 
-# Longest stretch of a source line shown; longer lines are cut around the span.
+# Maximum number of characters of a source line shown; longer lines are cut around the span.
 SNIPPET_WIDTH = 120
 
 KIND_NAMES = {
@@ -111,7 +111,9 @@ def _window(line: str, start: int, end: int) -> tuple[str, int, int]:
         return line, min(start, len(line)), min(max(end, start + 1), max(len(line), start + 1))
     left = max(0, start - SNIPPET_WIDTH // 3)
     right = left + SNIPPET_WIDTH
-    shown = ("..." if left else "") + line[left:right] + ("..." if right < len(line) else "")
+    prefix = "..." if left else ""
+    suffix = "..." if right < len(line) else ""
+    shown = prefix + line[left:right] + suffix
     offset = left - (3 if left else 0)
     start, end = start - offset, min(end, right) - offset
     return shown, start, max(end, start + 1)

@@ -169,7 +169,7 @@ class DuplicateKey(Rule):
     ```
 
     ## Fix safety
-    No automatic fix: only the author knows which value was meant.
+    No automatic fix: only the author can tell which value was meant.
     """
 
     code = "MK005"
@@ -222,10 +222,10 @@ class NotAMergekitConfig(Rule):
     """The YAML document is not a mergekit config of any kind.
 
     ## What it checks
-    Documents that are empty, hold only comments, are a list or a scalar at the top,
-    or are a mapping with none of the keys that mark a mergekit config
-    (`merge_method`, `models`, `slices`, `modules` for mergekit-yaml; `experts` for
-    mergekit-moe; `genome` for mergekit-evolve).
+    Documents that are empty, contain only comments, or are a list or a scalar at the
+    top. Also mappings with none of the keys that mark a mergekit config:
+    `merge_method`, `models`, `slices` or `modules` for mergekit-yaml, `experts` for
+    mergekit-moe, `genome` for mergekit-evolve.
 
     ## Why it matters
     This is a warning, so that mergelint can run over every YAML file in a repository

@@ -1,7 +1,7 @@
 """MK4xx: slices and layer ranges.
 
 ``layer_range: [start, end]`` is half-open: it takes layers start … end - 1. mergekit
-checks neither that a range is non-empty nor that it fits the model; the output's
+checks neither that a range is non-empty nor that it fits the model. The output's
 layer count is the sum of each slice's first source length, negative ones included.
 """
 
@@ -224,8 +224,8 @@ class LayerStackGap(Rule):
     """Stacked slices that drop a single layer: an off-by-one of half-open ranges.
 
     ## What it checks
-    In configs whose slices each take one source (layer stacks, as passthrough
-    builds them): a stack whose first slice starts at layer 1, and two consecutive
+    Configs whose slices each take one source, the layer stacks passthrough builds.
+    It reports a stack whose first slice starts at layer 1, and two consecutive
     slices where the next one starts exactly one layer after the previous one ends
     (`[0, 16]` then `[17, 32]`). Both drop one layer, the usual sign of reading
     `[start, end]` as inclusive.

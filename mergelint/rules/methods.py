@@ -155,7 +155,7 @@ class MissingBaseModel(Rule):
     ```
 
     ## Fix safety
-    No automatic fix: only the author knows which model is the base.
+    No automatic fix: only the author can tell which model is the base.
     """
 
     code = "MK202"
@@ -262,12 +262,15 @@ class InputCount(Rule):
     """A slice has more or fewer models than the method merges.
 
     ## What it checks
-    The number of inputs of every slice (in `models:` configs, the models plus
-    `base_model` when it is not listed, since mergekit appends it) against the
-    method: `slerp`, `nearswap` and `arcee_fusion` take exactly two (the base and
-    one other); `nuslerp` exactly two besides an optional base; `model_stock` at
-    least two besides the base; `passthrough` exactly one per slice; `multislerp`
-    at least one besides the base.
+    The number of inputs of every slice against what the method takes. In `models:`
+    configs the inputs are the models plus `base_model` when it is not listed, since
+    mergekit appends it.
+
+    - `slerp`, `nearswap` and `arcee_fusion`: exactly two, the base and one other;
+    - `nuslerp`: exactly two besides an optional base;
+    - `model_stock`: at least two besides the base;
+    - `passthrough`: exactly one per slice;
+    - `multislerp`: at least one besides the base.
 
     ## Why it matters
     mergekit checks the count when it plans the merge, after downloading every model,
@@ -371,7 +374,7 @@ class DuplicateModel(Rule):
     ## Why it matters
     mergekit 0.1.5 stops with "Duplicate merge inputs" when it plans the merge. Older
     releases silently kept only one of the two, whatever their weights or layer
-    ranges, so the merge was not what the config says.
+    ranges, so the merge differed from what the config describes.
 
     ## Failing example
     ```yaml

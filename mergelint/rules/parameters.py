@@ -1,6 +1,6 @@
 """MK3xx: merge parameters: present where the method reads them and named right.
 
-``parameter_values`` holds the rules on their values.
+The rules on their values are in ``parameter_values``.
 
 mergekit reads only the parameters a method declares, and only at the scopes it
 looks them up in; everything else in a ``parameters:`` mapping, and every parameter

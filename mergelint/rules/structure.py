@@ -19,9 +19,9 @@ class ConflictingKeys(Rule):
     """Keys that exclude each other: not exactly one of `models`, `slices`, `modules`.
 
     ## What it checks
-    That a config has exactly one non-empty `models`, `slices` or `modules`; that
-    each module has exactly one of `models` or `slices`; and that `tokenizer` and
-    `tokenizer_source` are not both set.
+    That a config has exactly one non-empty `models`, `slices` or `modules`. Each
+    module must have exactly one of `models` or `slices`, and `tokenizer` and
+    `tokenizer_source` must not both be set.
 
     ## Why it matters
     mergekit stops when it loads such a config ("Exactly one of 'models', 'slices',
@@ -124,8 +124,8 @@ class InvalidModelReference(Rule):
     """A model reference that mergekit cannot parse or that names no model.
 
     ## What it checks
-    Model references in string form, `path[@revision][+lora[@revision]]`: more than
-    one `+`, or more than one `@` in the model or LoRA part, are errors; an empty path
+    Model references in string form, `path[@revision][+lora[@revision]]`. More than
+    one `+`, or more than one `@` in the model or LoRA part, is an error. An empty path
     or revision (`org/m@`, `@main`, `+org/lora`) is a warning.
 
     ## Why it matters
@@ -212,7 +212,7 @@ class IgnoredKey(Rule):
     `input_model_parameters` (removed in mergekit 0.0.4).
 
     ## Why it matters
-    The setting has no effect, so the merge is not what the config says: a
+    The setting has no effect, so the merge differs from what the config describes. A
     `layer_range` under `models:` still merges every layer of the model.
 
     ## Failing example

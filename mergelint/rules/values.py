@@ -113,8 +113,8 @@ class UnknownChatTemplate(Rule):
 
     ## What it checks
     `chat_template` against `auto` and the built-in templates (`alpaca`, `chatml`,
-    `exaone`, `llama3`, `mistral`); any other value must be a Jinja template: at
-    least 20 characters and containing `{`.
+    `exaone`, `llama3`, `mistral`). Any other value must be a Jinja template, which
+    mergekit recognises as at least 20 characters containing `{`.
 
     ## Why it matters
     mergekit uses the value only after the whole merge is computed, and then fails
@@ -251,8 +251,8 @@ class TokenEmbeddingSource(Rule):
     """A `tokenizer.tokens` entry whose source mergekit reads differently, or cannot use.
 
     ## What it checks
-    Each `tokens` entry: a `kind: model_token` source needs `model` and exactly one
-    of `token` and `token_id`; with both or neither, mergekit silently reads it as a
+    Each `tokens` entry. A `kind: model_token` source needs `model` and exactly one
+    of `token` and `token_id`. With both or neither, mergekit silently reads it as a
     plain model reference and copies that model's own embedding of the token. A
     `kind: zero` source takes no other keys. `pad_to_multiple_of` must be positive.
 
