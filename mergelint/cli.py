@@ -175,6 +175,9 @@ def check(
                 settings = finder.for_path(name)
                 if not settings.is_excluded(name):
                     files.append((path, name, settings))
+                elif path in paths and not quiet:
+                    # Named on the command line, so say why it produced no output.
+                    click.echo(f"mergelint: {name} is excluded by `exclude` in {settings.source}", err=True)
         except InvalidSettingsError as error:
             raise SettingsError(str(error)) from error
 

@@ -327,3 +327,14 @@ def test_missing_config_file_exit_2():
 
     assert result.exit_code == 2
     assert "'missing.toml' does not exist" in result.stderr
+
+
+def test_excluded_file_named_on_command_line_says_so():
+    write("pyproject.toml", '[tool.mergelint]\nexclude = ["old/*"]\n')
+    write("old/merge.yml", CONFIG)
+
+    result = CliRunner(env={"GITHUB_ACTIONS": None}).invoke(cli, ["old/merge.yml"])
+
+    assert result.exit_code == 0
+    assert result.stderr == "mergelint: old/merge.yml is excluded by `exclude` in pyproject.toml\n"
+    assert result.stdout == "No YAML files to check.\n"
