@@ -125,15 +125,19 @@ class MissingRequiredParameter(Rule):
     """A parameter the method requires has no value for some model or tensor.
 
     ## What it checks
-    Every required parameter of the method (`weight` for `linear`, `nuslerp`,
-    `multislerp` and the task-arithmetic family; `t` for `slerp` and `nearswap`)
-    against the scopes mergekit looks it up in: the model's own `parameters`, the
-    slice's, the module's, the top level's. It also finds the usual reasons:
-    `weight` indented beside an empty `parameters:` instead of under it, a shared
-    parameter such as `t` written under one model (mergekit reads shared parameters
-    only from slice or top-level `parameters`), a conditional list without a
-    catch-all entry, and `base_model` added by mergekit as an extra input that needs
-    a weight of its own.
+    Every required parameter of the method against the scopes mergekit looks it up
+    in: the model's own `parameters`, the slice's, the module's, the top level's.
+    The required ones are `weight` for `linear`, `nuslerp`, `multislerp` and the
+    task-arithmetic family, and `t` for `slerp` and `nearswap`. The message names
+    the usual reason:
+
+    - `weight` indented beside an empty `parameters:`, or written on the entry with no
+      `parameters:` key at all;
+    - a misspelled `parameters` key, such as `paramters`;
+    - a shared parameter such as `t` written under one model, where mergekit never
+      reads it;
+    - a conditional list without a catch-all entry;
+    - `base_model` added by mergekit as an extra input that needs a weight of its own.
 
     ## Why it matters
     mergekit raises "Missing required parameter" while planning the merge, after it
