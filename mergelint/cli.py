@@ -160,44 +160,19 @@ def check(
     format_name = format_name or _default_format()
 
     try:
-        from mergelint import output, selection
-        from mergelint.linter import lint_text
-        from mergelint.reading import collect_paths
-        from mergelint.registry import REGISTRY
-        from mergelint.settings import InvalidSettingsError, SettingsFinder
+        from mergelint import output
 
-        try:
-            finder = SettingsFinder(REGISTRY, config_file, _rule_list(select), _rule_list(ignore))
-
-            files = []
-            for path in collect_paths(list(paths)):
-                name = (stdin_filename or "<stdin>") if path == STDIN_PATH else path
-                settings = finder.for_path(name)
-                if not settings.is_excluded(name):
-                    files.append((path, name, settings))
-                elif path in paths and not quiet:
-                    # Named on the command line, so say why it produced no output.
-                    click.echo(f"mergelint: {name} is excluded by `exclude` in {settings.source}", err=True)
-        except InvalidSettingsError as error:
-            raise SettingsError(str(error)) from error
+        files = _collect_files(paths, config_file, select, ignore, stdin_filename, quiet)
 
         # Everything imported so far lives until exit: keep the garbage collector from
         # scanning it again for every file (about 15% of a 1,000-file run).
         gc.freeze()
 
-        results = []
-        fixed_stdin = None
-        for (path, name, settings), result in zip(files, _lint_all(files, kind, jobs)):
-            result = selection.select(result, settings, REGISTRY)
-            if fix and result.text is not None:
-                fixed = _fix_file(path, name, result.text, kind, settings, unsafe_fixes)
-                if fixed is not None:
-                    fixed_stdin = fixed.text if path == STDIN_PATH else fixed_stdin
-                    result = selection.select(lint_text(fixed.text, name, kind), settings, REGISTRY)
-            results.append(result)
+        results, stdin_text = _lint_and_fix(files, kind, jobs, fix, unsafe_fixes)
 
-        if fixed_stdin is not None:
-            click.echo(fixed_stdin, nl=False)
+        if fix and stdin_text is not None:
+            # An editor piping a buffer through --fix expects the text back, changed or not.
+            click.echo(stdin_text, nl=False)
             sys.exit(EXIT_ERRORS if any(r.errors for r in results) and not exit_zero else EXIT_CLEAN)
 
         if statistics:
@@ -217,6 +192,53 @@ def check(
         click.echo(rendered, color=not statistics and use_color)
     found_errors = any(result.errors for result in results)
     sys.exit(EXIT_ERRORS if found_errors and not exit_zero else EXIT_CLEAN)
+
+
+def _collect_files(paths, config_file, select, ignore, stdin_filename, quiet) -> list:
+    """Return (path, display name, settings) of each file to lint, exclusions applied."""
+    from mergelint.reading import collect_paths
+    from mergelint.registry import REGISTRY
+    from mergelint.settings import InvalidSettingsError, SettingsFinder
+
+    try:
+        finder = SettingsFinder(REGISTRY, config_file, _rule_list(select), _rule_list(ignore))
+        files = []
+        for path in collect_paths(list(paths)):
+            name = (stdin_filename or "<stdin>") if path == STDIN_PATH else path
+            settings = finder.for_path(name)
+            if not settings.is_excluded(name):
+                files.append((path, name, settings))
+            elif path in paths and not quiet:
+                # Named on the command line, so say why it produced no output.
+                click.echo(f"mergelint: {name} is excluded by `exclude` in {settings.source}", err=True)
+    except InvalidSettingsError as error:
+        raise SettingsError(str(error)) from error
+    return files
+
+
+def _lint_and_fix(files: list, kind: str | None, jobs: int, fix: bool, unsafe: bool) -> tuple[list, str | None]:
+    """Lint, apply settings and suppressions, and fix when asked.
+
+    Returns the results and, when standard input was among the files, its text after
+    any fixes.
+    """
+    from mergelint import selection
+    from mergelint.linter import lint_text
+    from mergelint.registry import REGISTRY
+
+    results = []
+    stdin_text = None
+    for (path, name, settings), result in zip(files, _lint_all(files, kind, jobs)):
+        result = selection.select(result, settings, REGISTRY)
+        if path == STDIN_PATH:
+            stdin_text = result.text
+        if fix and result.text is not None:
+            fixed = _fix_file(path, name, result.text, kind, settings, unsafe)
+            if fixed is not None:
+                stdin_text = fixed.text if path == STDIN_PATH else stdin_text
+                result = selection.select(lint_text(fixed.text, name, kind), settings, REGISTRY)
+        results.append(result)
+    return results, stdin_text
 
 
 def _lint_all(files: list, kind: str | None, jobs: int) -> list:

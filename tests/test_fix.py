@@ -121,3 +121,10 @@ def test_unsafe_fix_renames_unknown_key(tmp_path):
 
     run("--fix", "--unsafe-fixes", str(path))
     assert path.read_text(encoding="utf-8").endswith("dtype: float16\n")
+
+
+def test_fix_on_clean_standard_input_echoes_it():
+    text = "merge_method: linear\nmodels:\n  - model: org/a\n    parameters: {weight: 1}\n"
+    code, out, _ = run("--fix", "-", input=text)
+    assert code == 0
+    assert out == text
