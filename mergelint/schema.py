@@ -152,9 +152,9 @@ class _SchemaBuilder:
         properties = {}
         for field in spec.fields:
             schema = self.convert(field.spec)
-            if not field.required:
+            if not field.required and field.nullable:
                 # An optional key left empty (`parameters:`) is null, which mergekit
-                # reads as absent.
+                # reads as absent; keys with a non-Optional default reject null.
                 options = schema["anyOf"] if set(schema) == {"anyOf"} else [schema]
                 schema = {"anyOf": [*options, {"type": "null"}]}
             if field.doc:

@@ -29,6 +29,35 @@ def closest(word: object, choices: Iterable[str], cutoff: float = 0.72) -> str |
     return by_normal[matches[0]] if matches else None
 
 
+def is_typo(word: object, target: str) -> bool:
+    """Tell whether ``word`` is ``target`` mistyped: case and separators aside, one or two
+    letters added, dropped, changed or swapped (two only in names of nine letters or more).
+
+    Stricter than ``closest``: it decides when a fix may rename a key on its own.
+    """
+    if not isinstance(word, str) or word == target:
+        return False
+    a, b = _normal(word), _normal(target)
+    if a == b:
+        return True
+    return _edit_distance(a, b) <= (1 if len(b) <= 8 else 2)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Return the optimal string alignment distance (Levenshtein with transpositions)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            cost = char_a != char_b
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
 def quoted_list(names: Iterable[str], limit: int = 12) -> str:
     """Join names as `a`, `b` and `c`, cut after ``limit`` names."""
     names = [f"`{name}`" for name in names]

@@ -12,11 +12,16 @@ from strictyaml.scalar import ScalarValidator
 
 
 class Key(Optional):
-    """An optional key with its description."""
+    """An optional key with its description.
 
-    def __init__(self, key: str, doc: str):
+    ``nullable=False`` marks a key whose pydantic field has a default but no
+    ``Optional`` type: leaving it empty (null) is an error, not the default.
+    """
+
+    def __init__(self, key: str, doc: str, nullable: bool = True):
         super().__init__(key)
         self.doc = doc
+        self.nullable = nullable
 
 
 class Required(str):

@@ -63,7 +63,8 @@ def to_spec(validator, memo: dict[int, spec.Spec] | None = None) -> spec.Spec:
         for key, value in validator._validator.items():
             required = not isinstance(key, Optional)
             name = str(key) if required else key.key
-            fields.append(spec.Field(name, to_spec(value, memo), required, getattr(key, "doc", "")))
+            nullable = getattr(key, "nullable", True)
+            fields.append(spec.Field(name, to_spec(value, memo), required, getattr(key, "doc", ""), nullable))
         result = spec.MapSpec(what, tuple(fields))
     elif isinstance(validator, FixedSeq):
         result = spec.FixedSeqSpec(what, tuple(to_spec(item, memo) for item in validator._validators))
@@ -105,7 +106,7 @@ def render() -> str:
             return names[id(node)]
         if isinstance(node, spec.MapSpec):
             fields = ", ".join(
-                f"Field({f.name!r}, {emit(f.spec)}, {f.required!r}, {f.doc!r})" for f in node.fields
+                f"Field({f.name!r}, {emit(f.spec)}, {f.required!r}, {f.doc!r}, {f.nullable!r})" for f in node.fields
             )
             text = f"MapSpec({node.what!r}, ({fields},))"
         elif isinstance(node, spec.MapPatternSpec):

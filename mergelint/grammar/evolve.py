@@ -17,11 +17,11 @@ GENOME = named(
             ),
             Key("base_model", "base model; required by task_arithmetic, ties and dare_ties"): MODEL_REFERENCE,
             Key("tokenizer_source", "output tokenizer: 'union', 'base', or a model"): Str(),
-            Key("layer_granularity", "layers per parameter group; 0 for one group over all layers"): Int(),
+            Key("layer_granularity", "layers per parameter group; 0 for one group over all layers", nullable=False): Int(),
             Key("normalize", "normalize the evolved weights"): Bool(),
-            Key("allow_negative_weights", "let evolved weights go below zero"): Bool(),
+            Key("allow_negative_weights", "let evolved weights go below zero", nullable=False): Bool(),
             Key("filters", "tensor name substrings that get their own parameters"): named(Seq(Str()), "a filters list"),
-            Key("smooth", "interpolate parameters smoothly across layer groups"): Bool(),
+            Key("smooth", "interpolate parameters smoothly across layer groups", nullable=False): Bool(),
         }
     ),
     "a genome",
@@ -31,8 +31,8 @@ TASK = SemanticStr("task-name") | named(
     Map(
         {
             Required("name", "lm-evaluation-harness task name"): Str(),
-            Key("weight", "weight of this task in the score (default 1.0)"): Float(),
-            Key("metric", "metric of the task to score (default 'acc,none')"): Str(),
+            Key("weight", "weight of this task in the score (default 1.0)", nullable=False): Float(),
+            Key("metric", "metric of the task to score (default 'acc,none')", nullable=False): Str(),
         }
     ),
     "a task",
@@ -45,10 +45,10 @@ EVOLVE_CONFIG = named(
             Required("tasks", "evaluation tasks the merge is scored on"): named(Seq(TASK), "a tasks list"),
             Key("limit", "maximum number of samples evaluated per task"): Int(),
             Key("num_fewshot", "number of few-shot examples per prompt"): Int(),
-            Key("shuffle", "shuffle the evaluation samples"): Bool(),
-            Key("random_init", "start the search from random parameters"): Bool(),
-            Key("apply_chat_template", "format prompts with the model's chat template (default true)"): Bool(),
-            Key("fewshot_as_multiturn", "give few-shot examples as chat turns (default true)"): Bool(),
+            Key("shuffle", "shuffle the evaluation samples", nullable=False): Bool(),
+            Key("random_init", "start the search from random parameters", nullable=False): Bool(),
+            Key("apply_chat_template", "format prompts with the model's chat template (default true)", nullable=False): Bool(),
+            Key("fewshot_as_multiturn", "give few-shot examples as chat turns (default true)", nullable=False): Bool(),
         }
     ),
     "a mergekit-evolve config",

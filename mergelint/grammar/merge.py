@@ -82,7 +82,9 @@ TOKEN_SOURCE = SemanticStr("token-source") | named(
 TOKENIZER = named(
     Map(
         {
-            Key("source", "output vocabulary: 'union', 'base', or a model"): SemanticStr("tokenizer-source")
+            Key("source", "output vocabulary: 'union', 'base', or a model", nullable=False): SemanticStr(
+                "tokenizer-source"
+            )
             | MODEL_REFERENCE,
             Key("tokens", "per-token embedding settings, keyed by token string"): named(
                 MapPattern(
@@ -91,7 +93,7 @@ TOKENIZER = named(
                         Map(
                             {
                                 Key("source", "where the token's embedding comes from"): TOKEN_SOURCE,
-                                Key("force", "use this embedding even for models that have the token"): Bool(),
+                                Key("force", "use this embedding even for models that have the token", nullable=False): Bool(),
                             }
                         ),
                         "a token setting",

@@ -28,11 +28,11 @@ MOE_CONFIG = named(
         {
             Required("base_model", "the model that gives attention, norms and embeddings"): MODEL_REFERENCE,
             Required("experts", "the models whose MLP layers become the routed experts"): EXPERTS,
-            Key("gate_mode", "how gate weights are made: hidden, cheap_embed, random, uniform_random"): SemanticStr(
+            Key("gate_mode", "how gate weights are made: hidden, cheap_embed, random, uniform_random", nullable=False): SemanticStr(
                 "gate-mode"
             ),
             Key("dtype", "dtype the merged weights are saved in: bfloat16, float16, float32"): SemanticStr("dtype"),
-            Key("experts_per_token", "number of experts each token is routed to (default 2)"): Int(),
+            Key("experts_per_token", "number of experts each token is routed to (default 2)", nullable=False): Int(),
             Key("shared_experts", "experts every token passes through (DeepSeek MoE, Qwen MoE)"): EXPERTS,
             Key("architecture", "output architecture, a prefix of: Mixtral, DeepSeek MoE, Qwen MoE, Qwen3 MoE"): SemanticStr(
                 "moe-architecture"

@@ -16,12 +16,13 @@ from typing import NamedTuple, Union
 
 
 class Field(NamedTuple):
-    """One key of a mapping: its value's spec, whether it is required, and what it means."""
+    """One key of a mapping: its value's spec, whether it is required or may be empty, and what it means."""
 
     name: str
     spec: Spec
     required: bool = False
     doc: str = ""
+    nullable: bool = True
 
 
 class MapSpec(NamedTuple):

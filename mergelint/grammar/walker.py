@@ -22,7 +22,7 @@ from mergelint.grammar.spec import (
     Spec,
 )
 from mergelint.rules.grammar import InvalidValue, MissingKey, UnknownKey, WrongType
-from mergelint.suggest import closest, quoted_list
+from mergelint.suggest import closest, is_typo, quoted_list
 from mergelint.tree import BOOL_TAG, FLOAT_TAG, INT_TAG, NULL_TAG, STR_TAG, Value
 
 BOOL_STRINGS = frozenset({"0", "1", "true", "false", "yes", "no", "on", "off", "t", "f", "y", "n"})
@@ -84,7 +84,7 @@ def _walk_map(value: Value, spec: MapSpec, defer_key: DeferKey | None) -> Iterat
         if field is None:
             if defer_key is not None and isinstance(key, str) and defer_key(spec, value, key):
                 continue
-            meant = next((f for f in missing if closest(key, [f.name]) is not None), None)
+            meant = next((f for f in missing if is_typo(key, f.name)), None)
             if meant is not None:
                 # The misspelled key is why the required one is missing: one finding, at the typo.
                 missing.remove(meant)
@@ -97,6 +97,14 @@ def _walk_map(value: Value, spec: MapSpec, defer_key: DeferKey | None) -> Iterat
                     child,
                     f"`{key}` is empty in {spec.what}",
                     f"give `{key}` a value: {field.doc}",
+                )
+            elif not field.nullable:
+                yield WrongType.report(
+                    child,
+                    f"`{child.key_path}` is empty; mergekit does not fall back to the default for an empty value "
+                    f"and rejects it, since it needs {_expected(field.spec)} here",
+                    f"give `{key}` a value, or remove the key to get the default: {field.doc}",
+                    span=child.key_span,
                 )
         else:
             yield from _walk(child, field.spec, defer_key)

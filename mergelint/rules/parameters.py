@@ -21,7 +21,7 @@ from mergelint.grammar.spec import MapSpec
 from mergelint.model import Input, MergeConfig, Slice
 from mergelint.resolve import inputs_needing, lookup
 from mergelint.rules.methods import method_of
-from mergelint.suggest import closest
+from mergelint.suggest import closest, is_typo
 from mergelint.tree import Value
 
 # Mappings of a mergekit-yaml config where people write parameters by mistake.
@@ -260,7 +260,7 @@ class MissingRequiredParameter(Rule):
                 fix=_move_under_parameters(item.entry, document.text),
             )
 
-        misspelled = [key for key in item.entry.keys() if closest(key, ["parameters"]) and key != "parameters"]
+        misspelled = [key for key in item.entry.keys() if is_typo(key, "parameters")]
         if misspelled and item.entry.get("parameters") is None:
             key_node = item.entry.get(misspelled[0]).key_node
             rename = Edit(key_node.start_mark.index, key_node.end_mark.index, "parameters")

@@ -22,7 +22,9 @@ from mergelint.tree import BOOL_TAG, INT_TAG, STR_TAG, Value
 BOOL_WORDS = re.compile(r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)")
 OCTAL = re.compile(r"[-+]?0[0-7_]+")
 SEXAGESIMAL = re.compile(r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
-EXPONENT_WITHOUT_DOT = re.compile(r"[-+]?[0-9]+[eE][-+]?[0-9]+")
+# A number in exponent form. YAML 1.1 reads it as a float only with a dot in the
+# mantissa and a sign in the exponent (`1.0e-5`, `1.0e+5`); `1e-5` and `1.0e5` are strings.
+EXPONENT_NUMBER = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+")
 
 # Parameters that are booleans in every method that reads them: `no` there means false.
 BOOLEAN_PARAMETERS = frozenset(
@@ -100,15 +102,14 @@ class Yaml11Surprise(Rule):
                     f"`{text}` is a base-60 number in YAML 1.1, so it reads as {value.value}",
                     "quote it if it is text, or write the number you mean",
                 )
-            elif node.tag == STR_TAG and EXPONENT_WITHOUT_DOT.fullmatch(text) and NUMERIC_CONTEXT.search(path):
-                mantissa, exponent = re.split("[eE]", text, maxsplit=1)
-                fixed = f"{mantissa}.0e{exponent}"
+            elif node.tag == STR_TAG and EXPONENT_NUMBER.fullmatch(text) and NUMERIC_CONTEXT.search(path):
+                fixed = _as_yaml11_float(text)
                 start, end = node.start_mark.index, node.end_mark.index
                 yield self.report(
                     value,
-                    f"`{text}` has no dot, so YAML 1.1 reads it as a string; mergekit converts it to a number "
-                    "when it validates the parameter, but other YAML readers (your editor's schema, scripts) "
-                    "see a string",
+                    f"YAML 1.1 reads `{text}` as a string: a number in exponent form needs a dot and a signed "
+                    f"exponent, as in `{fixed}`. mergekit converts it when it validates the parameter, but other "
+                    "YAML readers (your editor's schema, scripts) see a string",
                     f"write `{fixed}`",
                     fix=Fix(f"write `{fixed}`", (Edit(start, end, fixed),)),
                 )
@@ -131,7 +132,7 @@ def _candidate(node) -> bool:
     if not isinstance(node, ScalarNode) or node.style not in (None, ""):
         return False
     if node.tag == STR_TAG:
-        return EXPONENT_WITHOUT_DOT.fullmatch(node.value) is not None
+        return EXPONENT_NUMBER.fullmatch(node.value) is not None
     return node.tag in (INT_TAG, BOOL_TAG)
 
 
@@ -139,3 +140,13 @@ def _parameter_name(path: str) -> str | None:
     """Return the parameter a value belongs to, from a path such as ``parameters.normalize``."""
     match = re.search(r"parameters\.([^.\[]+)", path)
     return match.group(1) if match else None
+
+
+def _as_yaml11_float(text: str) -> str:
+    """Rewrite `1e-5` or `1.0e5` as YAML 1.1 floats: `1.0e-5`, `1.0e+5`."""
+    mantissa, exponent = re.split("[eE]", text, maxsplit=1)
+    if "." not in mantissa:
+        mantissa += ".0"
+    if exponent[0] not in "+-":
+        exponent = "+" + exponent
+    return f"{mantissa}e{exponent}"

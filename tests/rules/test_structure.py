@@ -162,3 +162,26 @@ def test_clean_cases_have_no_findings_at_all():
         source, expected = case.values
         if not expected:
             assert findings(source) == [], case.id
+
+
+def test_distant_key_is_not_taken_for_required_one():
+    source = """\
+    metric_method: all
+    models:
+      - model: org/a
+    """
+    assert findings(source, "MK1") == ["1:1 MK101", "1:1 MK103"]
+
+
+def test_empty_value_for_non_optional_default_is_an_error():
+    source = """\
+    base_model: org/base
+    gate_mode:
+    experts_per_token:
+    experts:
+      - source_model: org/a
+        positive_prompts: [chat]
+      - source_model: org/b
+        positive_prompts: [code]
+    """
+    assert findings(source, "MK1") == ["2:1 MK102", "3:1 MK102"]

@@ -77,3 +77,10 @@ def test_safe_fixes_produce_a_clean_config(source, fixed):
     edit = diagnostic.fix.edits[0]
     assert source[: edit.start] + edit.replacement + source[edit.end :] == fixed
     assert lint_text(fixed).diagnostics == []
+
+
+def test_exponent_with_dot_but_unsigned_is_a_string():
+    source = BASE.replace("weight: 1.0", "weight: 1.0e5")
+    diagnostic = next(d for d in lint_text(source).diagnostics if d.code == "MK901")
+    edit = diagnostic.fix.edits[0]
+    assert source[: edit.start] + edit.replacement + source[edit.end :] == BASE.replace("weight: 1.0", "weight: 1.0e+5")
