@@ -110,6 +110,11 @@ class Value:
         return f"Value({self.key_path or '<root>'}: {self.node.tag})"
 
     @property
+    def parent(self) -> Value | None:
+        """The value this one was reached from, or None at the root."""
+        return self._parent
+
+    @property
     def key_path(self) -> str:
         """The path from the document root, such as ``models[0].parameters.weight``."""
         if self._path is None:

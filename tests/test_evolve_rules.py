@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import findings
+from helpers import findings, lint_text
 
 GOOD = """\
 genome:
@@ -42,3 +42,11 @@ CASES = [
 @pytest.mark.parametrize(("source", "expected"), CASES)
 def test_evolve_case(source, expected):
     assert findings(source, prefix="MK1") + findings(source, prefix="MK8") == expected
+
+
+def test_key_written_above_genome_is_pointed_at():
+    text = "genome:\n  models: [org/a, org/b]\n  base_model: org/a\nmerge_method: ties\ntasks:\n  - name: my_task_train\n"
+    result = lint_text(text, "evolve.yml")
+    missing = next(d for d in result.diagnostics if d.code == "MK103")
+    assert (missing.span.line, missing.span.column) == (1, 1)
+    assert missing.help == "move `merge_method` (line 4) under `genome:`"

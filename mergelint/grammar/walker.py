@@ -110,10 +110,15 @@ def _walk_map(value: Value, spec: MapSpec, defer_key: DeferKey | None) -> Iterat
             yield from _walk(child, field.spec, defer_key)
 
     for field in missing:
+        help = f"add `{field.name}`: {field.doc}"
+        above = value.parent.get(field.name) if value.parent is not None and value.parent.is_mapping else None
+        if above is not None and value.key_node is not None:
+            # The key was written one level too high, beside this mapping's own key.
+            help = f"move `{field.name}` (line {above.key_span.line}) under `{value.key_node.value}:`"
         yield MissingKey.report(
             value,
             f"{spec.what} has no `{field.name}` key",
-            f"add `{field.name}`: {field.doc}",
+            help,
             span=value.key_span if value.key_node is not None else _first_key_span(value),
         )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from mergelint.diagnostics import Diagnostic, Severity
+from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity
 from mergelint.engine import Rule
 from mergelint.facts.moe import (
     ARCHITECTURE_NAMES,
@@ -122,12 +122,15 @@ class UnknownGateMode(Rule):
     ```
 
     ## Fix safety
-    No automatic fix: the gate mode changes how every token is routed.
+    Replacing a mode written in another case or with hyphens (`Random`, `cheap-embed`)
+    is a safe fix. Other did-you-mean replacements are unsafe fixes, because the gate
+    mode changes how every token is routed.
     """
 
     code = "MK601"
     name = "unknown-gate-mode"
     severity = Severity.ERROR
+    fixable = True
     kinds = MOE
 
     def check(self, document) -> Iterator[Diagnostic]:
@@ -136,7 +139,18 @@ class UnknownGateMode(Rule):
             return
         suggestion = closest(value.text, GATE_MODES)
         help = f"did you mean `{suggestion}`?" if suggestion else f"use one of {quoted_list(GATE_MODES)}"
-        yield self.report(value, f"unknown gate_mode `{value.text}`", help)
+        fix = None
+        if suggestion is not None:
+            edit = Edit(value.node.start_mark.index, value.node.end_mark.index, suggestion)
+            # Safe only for a difference of case or separators: another mode builds other gates.
+            same_word = value.text.strip().lower().replace("-", "_") == suggestion
+            fix = Fix(f"replace `{value.text}` with `{suggestion}`", (edit,), safe=same_word)
+        yield self.report(
+            value,
+            f"unknown gate_mode `{value.text}`; mergekit-moe fails with a TypeError when it computes the gates",
+            help,
+            fix=fix,
+        )
 
 
 class MissingExpertPrompts(Rule):
@@ -464,7 +478,7 @@ class ExpertsPerTokenOutOfRange(Rule):
                 where,
                 f"experts_per_token is `{number}`{default}, but there {'is' if count == 1 else 'are'} only "
                 f"{count} expert{'' if count == 1 else 's'}",
-                f"set `experts_per_token` to at most {count}, or add experts",
+                f"set `experts_per_token` to at most {count}, or add experts" if count else "add at least two experts",
                 span=span,
             )
 

@@ -719,7 +719,7 @@ class StagesWithoutSeparator(Rule):
             if not kinds.pasted_stages(root.node):
                 continue
             keys = [key for key, _ in root.own_pairs() if getattr(key, "value", None) == "merge_method"]
-            second = keys[1]
+            second = _second_stage_start(root)
             yield self.report(
                 Span(second.start_mark.line + 1, second.start_mark.column + 1, second.end_mark.line + 1,
                      second.end_mark.column + 1),
@@ -727,6 +727,23 @@ class StagesWithoutSeparator(Rule):
                 "without `---`, so YAML keeps only the last stage's keys",
                 "put a `---` line before this stage, and give the stage before it a `name:` for mergekit-multi",
             )
+
+
+def _second_stage_start(root) -> object:
+    """Return the first key of the second pasted stage.
+
+    That is the earliest second use of any key, or the `name` right above it, which
+    starts a stage written for mergekit-multi.
+    """
+    pairs = [key for key, _ in root.own_pairs() if isinstance(getattr(key, "value", None), str)]
+    seen: set[str] = set()
+    for index, key in enumerate(pairs):
+        if key.value in seen:
+            if index > 0 and pairs[index - 1].value == "name":
+                return pairs[index - 1]
+            return key
+        seen.add(key.value)
+    return pairs[0]
 
 
 class NonMergeStage(Rule):

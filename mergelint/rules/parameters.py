@@ -215,8 +215,9 @@ class MissingRequiredParameter(Rule):
             return self.report(
                 top,
                 f"`{parameter.name}` is a top-level key, but {method.name} reads it only under `parameters:`",
-                f"write it as `parameters: {{{parameter.name}: {top.text or '...'}}}`",
+                f"move `{parameter.name}` under the top-level `parameters:`",
                 span=top.key_span,
+                fix=_move_under_parameters(config.root, document.text),
             )
         if covered == "some":
             return self.report(
