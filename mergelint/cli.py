@@ -281,7 +281,9 @@ def _fix_file(path: str, name: str, text: str, kind, settings, unsafe: bool):
             handle.write(bom + outcome.text.encode("utf-8"))
         os.chmod(temporary, os.stat(path).st_mode & 0o7777)
         os.replace(temporary, path)
-        click.echo(f"mergelint: applied {outcome.applied} fix{'es' if outcome.applied != 1 else ''} to {path}", err=True)
+        click.echo(f"mergelint: applied {outcome.applied} fix{'es' if outcome.applied != 1 else ''} to {path}:", err=True)
+        for description in outcome.descriptions:
+            click.echo(f"  {description}", err=True)
     return outcome
 
 

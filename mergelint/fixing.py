@@ -9,7 +9,7 @@ after each round, so a fix never lands on stale positions.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mergelint.diagnostics import Diagnostic, Edit
 
@@ -22,15 +22,17 @@ UNLOADABLE_CODES = frozenset({"MK004", "MK005", "MK006"})
 
 @dataclass
 class FixOutcome:
-    """The fixed text and how many fixes went into it."""
+    """The fixed text, how many fixes went into it, and what each one did."""
 
     text: str
     applied: int
+    descriptions: list[str] = field(default_factory=list)
 
 
 def apply_once(text: str, diagnostics: list[Diagnostic], unsafe: bool = False) -> FixOutcome:
     """Apply every fix that does not overlap an earlier-taken one; unsafe fixes only if asked."""
     chosen: list[tuple[Edit, ...]] = []
+    descriptions: list[str] = []
     taken: list[tuple[int, int]] = []
     for diagnostic in diagnostics:
         fix = diagnostic.fix
@@ -41,16 +43,18 @@ def apply_once(text: str, diagnostics: list[Diagnostic], unsafe: bool = False) -
             continue
         taken.extend(ranges)
         chosen.append(fix.edits)
+        descriptions.append(f"line {diagnostic.span.line}: {fix.description}")
 
     edits = sorted((edit for edits in chosen for edit in edits), key=lambda e: (e.start, e.end), reverse=True)
     for edit in edits:
         text = text[: edit.start] + edit.replacement + text[edit.end :]
-    return FixOutcome(text, len(chosen))
+    return FixOutcome(text, len(chosen), descriptions)
 
 
 def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = False) -> FixOutcome:
     """Fix and re-lint until no fix applies; ``lint`` returns the diagnostics of a text."""
     total = 0
+    descriptions: list[str] = []
     diagnostics = lint(text)
     for _ in range(MAX_ROUNDS):
         outcome = apply_once(text, diagnostics, unsafe)
@@ -61,7 +65,8 @@ def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = 
             # A fix that makes the YAML unparsable is a bug in that fix: keep the text as it was.
             break
         text, diagnostics, total = outcome.text, fixed_diagnostics, total + outcome.applied
-    return FixOutcome(text, total)
+        descriptions.extend(outcome.descriptions)
+    return FixOutcome(text, total, descriptions)
 
 
 def _broken(diagnostics: list[Diagnostic]) -> int:
