@@ -159,7 +159,7 @@ class MissingExpertPrompts(Rule):
     ## What it checks
     Every entry of `experts` has a non-empty `positive_prompts` list, unless
     `gate_mode` is exactly `random`. `uniform_random` is not exempt: mergekit-moe
-    asks for prompts there too, although it does not use them.
+    requires prompts there too, although it does not use them.
 
     ## Why it matters
     mergekit-moe builds each expert's gate from its prompts. It stops with
@@ -293,7 +293,7 @@ class EmptyExpertPrompts(Rule):
 
     ## Why it matters
     mergekit-moe accepts a list with an empty string, and builds that expert's gate
-    from an empty input. The gate then says nothing about what the expert is for, so
+    from an empty input. The gate then carries nothing about what the expert is for, so
     tokens reach it more or less at random.
 
     ## Failing example
@@ -605,7 +605,7 @@ class UnsupportedMoeLayout(Rule):
     and only without prompts, Qwen MoE needs exactly one, with `positive_prompts`
     unless gate_mode is `random`. Mixtral and DeepSeek MoE need Llama or Mistral
     models, Qwen MoE also Qwen2, Qwen3 MoE only Qwen3. Model types are guessed
-    from model names (`Qwen/Qwen3-8B` is qwen3); a name that tells nothing is
+    from model names (`Qwen/Qwen3-8B` is qwen3). A name that shows no model type is
     assumed to fit.
 
     ## Why it matters
