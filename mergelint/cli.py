@@ -158,6 +158,8 @@ def check(
     if stdin_filename is not None and STDIN_PATH not in paths:
         raise click.UsageError("--stdin-filename names standard input, so give - among the paths")
     format_name = format_name or _default_format()
+    if statistics and format_name not in ("text", "json"):
+        raise click.UsageError(f"--statistics prints a text table or JSON, not --format {format_name}")
 
     try:
         from mergelint import output

@@ -161,6 +161,11 @@ def from_table(table: dict, registry: Registry, path: str, section: str, is_toml
     settings = Settings(root=os.path.dirname(os.path.abspath(path)), source=path)
     if "select" in table:
         selectors = _string_list(table["select"], where, "select", is_toml)
+        if not selectors:
+            raise InvalidSettingsError(
+                f"{where}: `select` is empty, so no rule would run; remove the key to check every rule, "
+                "or list rules such as `MK1` or `unknown-key`"
+            )
         settings = replace(settings, select=resolve(selectors, registry, "select", where))
     if "ignore" in table:
         selectors = _string_list(table["ignore"], where, "ignore", is_toml)

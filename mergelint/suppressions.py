@@ -1,6 +1,7 @@
 """Inline suppression comments: find them in a file's text and apply them to its findings.
 
-The accepted forms, where codes and rule names may be mixed and separated by commas:
+The accepted forms, where codes, rule names and code prefixes (``MK1``, ``ALL``) may be
+mixed and separated by commas:
 
 ```yaml
 merge_method: linear  # mergelint: disable=MK101,unknown-key -- reason
@@ -36,6 +37,8 @@ DIRECTIVE_START = re.compile(r"(?<!\S)#[ \t]*mergelint[ \t]*:")
 LINE_END = re.compile("\r\n|[\r\n\x85\u2028\u2029]|$")
 REASON_SEPARATOR = re.compile(r"\s--(?:\s|$)")
 FILE_DIRECTIVE_LINES = 10
+# Rule codes, names or prefixes separated by commas, with optional spaces around commas.
+RULE_LIST = re.compile(r"\s*[^,\s]+(?:\s*,\s*[^,\s]+)*")
 
 
 @dataclass
@@ -194,18 +197,19 @@ def _read_directive(comment: str, line: int, column: int, registry: Registry) ->
         directive.problem = "`disable` names no rule; write the codes or names, as in `disable=MK101`"
         return directive
 
+    names = RULE_LIST.match(listed)
+    rest = listed[names.end() :].strip() if names else listed.strip()
+    if rest:
+        directive.problem = f"`{rest}` follows the rule list; write a reason after ` -- `, as in `disable=MK101 -- why`"
+        return directive
+
     # Column of the first character after ``=``; each name's column is counted from it.
     listed_column = column + body_start + body.index("=") + 1 if equals else column
     for match in re.finditer(r"[^,\s]+", listed):
         start = listed_column + match.start()
-        rule = registry.lookup(match.group())
-        directive.rules.append(
-            RuleReference(
-                match.group(),
-                Span(line, start, line, start + len(match.group())),
-                frozenset({rule.code}) if rule is not None else frozenset(),
-            )
-        )
+        # A code, a name, a code prefix such as MK1, or ALL, as settings accept them.
+        codes = frozenset(rule.code for rule in registry.matching(match.group()))
+        directive.rules.append(RuleReference(match.group(), Span(line, start, line, start + len(match.group())), codes))
     return directive
 
 

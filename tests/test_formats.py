@@ -319,3 +319,9 @@ def test_stdin_filename_needs_dash(workdir):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "--stdin-filename names standard input, so give - among the paths" in result.stderr
+
+
+def test_statistics_rejects_sarif(workdir):
+    result = run("--statistics", "--format", "sarif", "broken.yml")
+    assert result.exit_code == 2
+    assert "--statistics prints a text table or JSON" in result.stderr

@@ -338,3 +338,13 @@ def test_excluded_file_named_on_command_line_says_so():
     assert result.exit_code == 0
     assert result.stderr == "mergelint: old/merge.yml is excluded by `exclude` in pyproject.toml\n"
     assert result.stdout == "No YAML files to check.\n"
+
+
+def test_empty_select_is_a_settings_error():
+    write("pyproject.toml", "[tool.mergelint]\nselect = []\n")
+    write("merge.yml", CONFIG)
+
+    result = run("merge.yml")
+
+    assert result.exit_code == 2
+    assert "`select` is empty" in result.stderr

@@ -217,3 +217,15 @@ def test_suppression_in_file_with_syntax_error():
 
     assert result.exit_code == 1
     assert findings(result) == ["1:44 MK010", "3:1 MK004"]
+
+
+def test_code_prefix_and_all_suppress():
+    assert findings(lint(BASE.replace("paramters:", "paramters:  # mergelint: disable=MK1"))) == ["3:12 MK301"]
+    assert findings(lint(BASE.replace("paramters:", "paramters:  # mergelint: disable=ALL"))) == ["3:12 MK301"]
+
+
+def test_reason_without_double_dash_is_one_finding():
+    text = BASE.replace("paramters:", "paramters:  # mergelint: disable=MK101 - old key")
+    result = lint(text)
+    assert findings(result) == ["3:12 MK301", "4:5 MK101", "4:17 MK010"]
+    assert "write a reason after ` -- `" in result.stdout

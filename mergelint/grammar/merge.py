@@ -120,7 +120,9 @@ MERGE_CONFIG = named(
             ),
             Key("base_model", "the base model that task vectors are taken against"): MODEL_REFERENCE,
             Key("parameters", "merge parameters for every model"): PARAMETERS,
-            Key("dtype", "dtype the weights are merged in: bfloat16, float16, float32"): SemanticStr("dtype"),
+            Key("dtype", "dtype the weights are merged in: bfloat16, float16 or float32 (float64, int64 accepted)"): SemanticStr(
+                "dtype"
+            ),
             Key("out_dtype", "dtype the merged weights are saved in"): SemanticStr("dtype"),
             Key("tokenizer_source", "output tokenizer: 'union', 'base', or a model"): SemanticStr("tokenizer-source")
             | MODEL_REFERENCE,
@@ -128,6 +130,9 @@ MERGE_CONFIG = named(
             Key("chat_template", "chat template: auto, alpaca, chatml, exaone, llama3, mistral, or Jinja"): SemanticStr(
                 "chat-template"
             ),
+            # A stage of a mergekit-multi file run alone: mergekit-yaml ignores the name,
+            # and the config merges the same, so it is no mistake.
+            Key("name", "name of a mergekit-multi stage; mergekit-yaml ignores it"): Str(),
         }
     ),
     "a mergekit-yaml config",

@@ -28,7 +28,7 @@ MOE_CONFIG = named(
         {
             Required("base_model", "the model that gives attention, norms and embeddings"): MODEL_REFERENCE,
             Required("experts", "the models whose MLP layers become the routed experts"): EXPERTS,
-            Key("gate_mode", "how gate weights are made: hidden, cheap_embed, random, uniform_random", nullable=False): SemanticStr(
+            Key("gate_mode", "how gate weights are made: hidden, hidden_last, hidden_avg, cheap_embed, random, uniform_random", nullable=False): SemanticStr(
                 "gate-mode"
             ),
             Key("dtype", "dtype the merged weights are saved in: bfloat16, float16, float32"): SemanticStr("dtype"),

@@ -14,6 +14,11 @@ from mergelint.grammar.merge import MERGE_CONFIG
 STAGE_NAME = Key("name", "name of this stage; other stages use it as a model; absent on the final stage")
 
 MULTI_STAGE = named(
-    Map({STAGE_NAME: Str(), **MERGE_CONFIG._validator}),
+    Map(
+        {
+            STAGE_NAME: Str(),
+            **{key: value for key, value in MERGE_CONFIG._validator.items() if getattr(key, "key", key) != "name"},
+        }
+    ),
     "a mergekit-multi stage",
 )

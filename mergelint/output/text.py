@@ -93,7 +93,9 @@ def _render_diagnostic(diagnostic: Diagnostic, index: LineIndex | None, palette:
         end = max(end, start + 1)
         shown, start, end = _window(source_line, start, end)
         lines.append(f"{palette.paint('gutter', str(span.line).rjust(len(gutter)) + ' |')} {palette.source(shown)}")
-        caret = " " * start + "^" * (end - start)
+        # Columns count code points, but a terminal draws wide characters (CJK, emoji)
+        # in two cells and combining marks in none: pad and underline by drawn width.
+        caret = " " * _display_width(shown[:start]) + "^" * max(1, _display_width(shown[start:end]))
         lines.append(f"{palette.paint('gutter', gutter + ' |')} {palette.paint(severity, caret + ' ' + severity)}")
         lines.append(f"{gutter} {palette.paint('help', '= help:')} {diagnostic.help}")
     else:
@@ -140,3 +142,14 @@ def _summary(results: list) -> str:
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
+
+def _display_width(text: str) -> int:
+    """Return how many terminal cells ``text`` takes."""
+    import unicodedata
+
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width

@@ -105,9 +105,11 @@ class ConfigKindMismatch(Rule):
 
     ## What it checks
     When `--kind` names another kind than the one mergelint detects from the keys,
-    the file is reported once, with the kind it is and the command that runs it. A
-    file of several documents linted with `--kind merge` is not reported, because
-    its documents are linted as mergekit-yaml configs either way.
+    this rule reports it once, with the kind the file is and the command that runs
+    it. The file is still linted as the kind asked, so the grammar of that kind
+    reports its keys too. A file of several documents linted with `--kind merge` is
+    not reported, because its documents are linted as mergekit-yaml configs either
+    way.
 
     ## Why it matters
     Each tool rejects the others' configs: mergekit-yaml given a mergekit-moe config

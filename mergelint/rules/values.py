@@ -20,7 +20,7 @@ from mergelint.facts.values import (
     NONSENSE_DTYPES,
     TOKENIZER_SOURCES,
 )
-from mergelint.suggest import closest
+from mergelint.suggest import closest, is_typo
 from mergelint.tree import Value
 
 
@@ -179,8 +179,9 @@ class TokenizerSourceSpelling(Rule):
 
     ## What it checks
     `tokenizer_source` and `tokenizer.source`: only the exact words `union` and
-    `base` have their special meaning. `Union`, `BASE`, `"union "` or the pre-0.0.5
-    syntax `model:org/name` are read as the path of a model with that name.
+    `base` have their special meaning. `Union`, `BASE`, `"union "`, a misspelling
+    such as `unoin`, or the pre-0.0.5 syntax `model:org/name` are read as the path of a
+    model with that name.
 
     ## Why it matters
     mergekit tries to load a model called `Union` or `model:org/name` when it builds
@@ -208,6 +209,8 @@ class TokenizerSourceSpelling(Rule):
 
     ## Fix safety
     Lower-casing `Union` or `BASE`, and dropping the `model:` prefix, are safe fixes.
+    Correcting a misspelling such as `unoin` is an unsafe fix: a local folder could
+    have that name.
     """
 
     code = "MK503"
@@ -236,6 +239,14 @@ class TokenizerSourceSpelling(Rule):
                     "model path",
                     f"write `{word}`",
                     fix=_replace_fix(value, word, safe=True),
+                )
+            elif "/" not in text and (meant := next((w for w in TOKENIZER_SOURCES if is_typo(word, w)), None)):
+                yield self.report(
+                    value,
+                    f"`{text}` is neither `union` nor `base`, so mergekit reads it as the path of a model named "
+                    f"`{text}`; did you mean `{meant}`?",
+                    f"write `{meant}`",
+                    fix=_replace_fix(value, meant, safe=False),
                 )
             elif text.startswith("model:"):
                 yield self.report(
