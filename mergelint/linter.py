@@ -111,7 +111,11 @@ def _clamp(span: Span, end: tuple[int, int]) -> Span:
 def _documents(parsed, file_kind: str, text: str) -> list[Document]:
     documents: list[Document] = []
     for index, root in enumerate(parsed.documents):
-        document_kind = file_kind if file_kind != "multi" else "merge"
+        document_kind = file_kind
+        if file_kind == "multi":
+            # A stage of another tool's kind gets non-merge-stage from the multi rules;
+            # checking it against the mergekit-yaml grammar as well would only repeat that.
+            document_kind = "merge" if kinds.document_kind(root) in ("merge", "unknown") else "other-stage"
         document = Document(Value(root, "", index), document_kind, index, text, documents)
         if index < len(parsed.walks):
             document.memo("nodes", lambda _, walked=parsed.walks[index]: walked)
@@ -129,7 +133,7 @@ def _check(documents: list[Document], file_kind: str, registry: Registry) -> Ite
 
     for document in documents:
         # A document of a mergekit-multi file is a mergekit-yaml config plus `name`.
-        grammar = GRAMMARS.get("multi" if file_kind == "multi" else document.kind)
+        grammar = GRAMMARS.get("multi" if file_kind == "multi" and document.kind == "merge" else document.kind)
         if grammar is not None and isinstance(document.root.node, MappingNode):
             yield from walk(document.root, grammar, defer_parameter_key)
 

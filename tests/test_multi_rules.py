@@ -91,3 +91,12 @@ def test_multistage_corpus_positions():
         pytest.skip(f"the shared corpus is not checked out next to the repository ({path})")
 
     assert findings(path.read_text(encoding="utf-8"), prefix="MK7") == ["15:1 MK708"]
+
+
+def test_moe_stage_gets_only_non_merge_stage():
+    text = (
+        "name: experts\nbase_model: org/a\ngate_mode: random\nexperts:\n  - source_model: org/b\n"
+        "  - source_model: org/c\n---\nmerge_method: linear\nmodels:\n  - model: experts\n"
+        "    parameters: {weight: 1}\n"
+    )
+    assert findings(text) == ["1:1 MK709"]
