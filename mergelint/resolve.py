@@ -35,9 +35,11 @@ def coverage(setting: Value | None) -> str:
     items = setting.items()
     if not items:
         return "none"
-    if not any(item.is_mapping for item in items):
+    if not all(item.is_mapping for item in items):
+        # A gradient; or a list mixing numbers and conditional entries, which mergekit
+        # rejects at load time (invalid-parameter-value reports it), not a partial cover.
         return "all"
-    return "all" if any(item.is_mapping and is_catch_all(item) for item in items) else "some"
+    return "all" if any(is_catch_all(item) for item in items) else "some"
 
 
 def numbers(setting: Value) -> Iterator[Value]:

@@ -3,8 +3,14 @@
 # ``dtype_from_name`` in mergekit/common.py; an optional ``torch.`` prefix is allowed.
 DTYPES = ("bfloat16", "float16", "float32", "float64", "int64")
 
-# dtypes that are accepted but make no sense for model weights.
-NONSENSE_DTYPES = {"int64": "computes in integers, which truncates every weight"}
+# dtypes mergekit accepts that break a merge, by key (mergekit 0.1.5, io/tasks.py and
+# merge_methods): integer tensors fail the merge, and saving as integers truncates.
+NONSENSE_DTYPES = {
+    "int64": {
+        "dtype": "mergekit 0.1.5 loads the inputs as integers and fails mid-merge, after every download",
+        "out_dtype": "mergekit saves every weight as an integer, truncating it, and writes a broken model",
+    }
+}
 
 # Common spellings of dtypes that mergekit does not accept, and what they mean.
 DTYPE_ALIASES = {

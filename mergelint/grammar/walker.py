@@ -273,6 +273,12 @@ def _unknown_key(child: Value, key: object, spec: MapSpec, names: list[str]) -> 
         # Unsafe: the renamed key turns on a setting that was off, which changes the merge.
         rename = Edit(key_node.start_mark.index, key_node.end_mark.index, suggestion)
         fix = Fix(f"rename `{key}` to `{suggestion}`", (rename,), safe=False)
+    elif not child.is_scalar:
+        # A key that only holds an anchor for `<<: *name` merge keys is a common idiom.
+        help = (
+            f"remove it, unless it only defines an anchor (`&name`) that merge keys use; "
+            f"{spec.what} has the keys {quoted_list(names)}"
+        )
     else:
         help = f"remove it, or use one of the keys {spec.what} has: {quoted_list(names)}"
     shown = key if isinstance(key, str) else repr(key)

@@ -344,7 +344,8 @@ def _count_problem(method: Method, count: int, non_base: int) -> str | None:
         exact = "exactly" if method.max_inputs == method.min_inputs else "at most"
         return f"takes {exact} {method.max_inputs} input model{'s' if method.max_inputs > 1 else ''}, but {count} are given"
     if method.min_non_base is not None and non_base < method.min_non_base:
-        return f"needs at least {method.min_non_base} models besides the base, but {non_base} {'is' if non_base == 1 else 'are'} given"
+        amount = "exactly" if method.max_non_base == method.min_non_base else "at least"
+        return f"needs {amount} {method.min_non_base} models besides the base, but {non_base} {'is' if non_base == 1 else 'are'} given"
     if method.max_non_base is not None and non_base > method.max_non_base:
         exact = "exactly" if method.max_non_base == method.min_non_base else "at most"
         return f"takes {exact} {method.max_non_base} models besides the base, but {non_base} are given"

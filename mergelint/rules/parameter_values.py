@@ -55,8 +55,9 @@ class InvalidParameterValue(Rule):
     """A parameter value mergekit rejects or fails on: wrong type, or outside what the method computes.
 
     ## What it checks
-    Each value (scalars, gradient points, conditional values) against the type the
-    method declares (`weight` a number, `normalize` true or false, `max_iter` an
+    Lists that mix plain values with `filter`/`value` entries, gradients of integer
+    parameters (which interpolate to fractions), and each value (scalars, gradient
+    points, conditional values) against the type the method declares (`weight` a number, `normalize` true or false, `max_iter` an
     integer), and the ranges where mergekit fails: for `della` and `della_linear`,
     `density` ± `epsilon` must stay inside (0, 1) whenever `density` is between 0 and
     1; `dare_ties` and `dare_linear` fail on a negative `density`.
@@ -104,6 +105,10 @@ class InvalidParameterValue(Rule):
             for key, setting in parameters.entries():
                 parameter = method.parameter(key) if isinstance(key, str) else None
                 if parameter is None:
+                    continue
+                shape = _shape_problem(setting, parameter)
+                if shape is not None:
+                    yield self.report(setting, f"`{key}` {shape[0]}", shape[1])
                     continue
                 for value in numbers(setting):
                     problem = _type_problem(value, parameter) if value.is_scalar else None
@@ -157,6 +162,28 @@ class InvalidParameterValue(Rule):
                         "1 - density, and torch fails on a probability outside [0, 1]",
                         "use a density between 0 and 1",
                     )
+
+
+def _shape_problem(setting: Value, parameter: Parameter) -> tuple[str, str] | None:
+    """Say why a parameter's list shape fails in mergekit, if it does."""
+    if not setting.is_sequence:
+        return None
+    items = setting.items()
+    if any(item.is_mapping for item in items) and not all(item.is_mapping for item in items):
+        return (
+            "mixes plain values and `filter`/`value` entries in one list, which mergekit rejects when it "
+            "loads the config",
+            "write either a gradient of numbers or a list of `filter`/`value` entries; a plain value goes in a "
+            "last entry `- value: ...`",
+        )
+    values = [item.value for item in items if item.is_scalar and item.tag in (INT_TAG, FLOAT_TAG)]
+    if parameter.type == "int" and len(set(values)) > 1:
+        return (
+            "is a gradient, but it is an integer parameter: mergekit interpolates the gradient to fractions "
+            "between layers and then fails its integer check, after downloading every model",
+            "give one integer",
+        )
+    return None
 
 
 def _is_number(value: Value) -> bool:

@@ -220,11 +220,13 @@ class MissingRequiredParameter(Rule):
                 fix=_move_under_parameters(config.root, document.text),
             )
         if covered == "some":
+            setting = lookup(config, slice_, None, parameter).setting
             return self.report(
-                config.method_value,
+                setting,
                 f"`{parameter.name}` has only filtered entries, so tensors that match no filter "
                 f"(embeddings, norms, lm_head) have no `{parameter.name}`",
-                "add a last entry without a filter, such as `- value: 0.5`",
+                _catch_all_help(setting),
+                span=setting.key_span,
             )
         return self.report(
             config.method_value,
@@ -274,11 +276,23 @@ class MissingRequiredParameter(Rule):
             )
 
         if covered == "some":
+            setting = lookup(config, slice_, item, parameter).setting
             return self.report(
-                item.model,
+                setting,
                 f"`{name}` for {label} has only filtered entries, so tensors that match no filter "
                 f"(embeddings, norms, lm_head) have no `{name}`",
-                "add a last conditional entry without a filter, such as `- value: 1.0`",
+                _catch_all_help(setting),
+                span=setting.key_span,
+            )
+
+        if slice_.form == "slices" and (on_slice := _misplaced(slice_.value, name)) is not None:
+            return self.report(
+                on_slice,
+                f"`{name}` is written directly on the slice, not under its `parameters:`, so {method.name} "
+                f"finds no `{name}` for {label}",
+                f"put `{name}` under a `parameters:` key of the slice",
+                span=on_slice.key_span,
+                fix=_move_under_parameters(slice_.value, document.text),
             )
 
         help = f"add `parameters: {{{name}: ...}}` to this model, or a top-level `{name}` for every model"
@@ -293,6 +307,12 @@ class MissingRequiredParameter(Rule):
             f"{method.name} requires `{name}` for {label}, and none is given",
             help,
         )
+
+
+def _catch_all_help(setting: Value) -> str:
+    if setting.is_mapping:
+        return "write it as a list of entries and end it with one without a filter, such as `- value: 0.5`"
+    return "add a last entry without a filter, such as `- value: 0.5`"
 
 
 def _same_but_spelling(a: str, b: str) -> bool:
@@ -489,24 +509,30 @@ class ParameterOutsideParameters(Rule):
     ```
 
     ## Fix safety
-    No automatic fix: moving the key turns the setting on, which changes the merge.
+    Moving the key under `parameters:` is an unsafe fix (`--unsafe-fixes`): it turns
+    the setting on, which changes the merge.
     """
 
     code = "MK303"
     name = "parameter-outside-parameters"
     severity = Severity.WARNING
+    fixable = True
     phase = 8
 
     def check(self, document: Document) -> Iterator[Diagnostic]:
-        claimed = {id(item.entry.get(p.name).key_node) for _, p, _, item, _ in _missing_required(document)
-                   if item is not None and not item.auto_added and _misplaced(item.entry, p.name) is not None}
-        claimed |= {
-            id(h.get(p.name).key_node)
-            for _, p, _, item, _ in _missing_required(document)
-            if item is None
-            for h in _holders(document)
-            if h.get(p.name) is not None
-        }
+        # Keys that missing-required-parameter already reports, as the reason a value is missing.
+        claimed: set[int] = set()
+        for _, parameter, slice_, item, _ in _missing_required(document):
+            if item is None:
+                places = _holders(document)
+            elif item.auto_added:
+                places = []
+            else:
+                places = [item.entry] + ([slice_.value] if slice_.form == "slices" else [])
+            for place in places:
+                misplaced = _misplaced(place, parameter.name)
+                if misplaced is not None:
+                    claimed.add(id(misplaced.key_node))
         for holder in _holders(document):
             for key, value in holder.entries():
                 if key not in ALL_PARAMETER_NAMES and key not in RETIRED_PARAMETERS:
@@ -514,9 +540,11 @@ class ParameterOutsideParameters(Rule):
                 if key in ("model", "sources", "parameters", "base_model") or id(value.key_node) in claimed:
                     continue
                 where = "at the top level" if holder.key_path == "" else f"in `{holder.key_path}`"
+                move = _move_under_parameters(holder, document.text)
                 yield self.report(
                     value,
                     f"`{key}` is written {where}, not under `parameters:`; mergekit ignores it",
                     "method options belong under `parameters:`; move it there",
                     span=value.key_span,
+                    fix=move._replace(safe=False) if move is not None else None,
                 )

@@ -30,13 +30,14 @@ def _replace_fix(value: Value, replacement: str, safe: bool) -> Fix:
 
 
 class UnknownDtype(Rule):
-    """`dtype` or `out_dtype` is not a dtype name mergekit accepts.
+    """`dtype` or `out_dtype` is not a dtype mergekit can merge or save weights in.
 
     ## What it checks
     `dtype` and `out_dtype` against `bfloat16`, `float16`, `float32`, `float64`
-    (mergekit 0.1.5 and later) and `int64`, with an optional `torch.` prefix. Common
-    spellings such as `bf16`, `fp16`, `half` or `bfloat` get the name they stand for.
-    `int64` is reported as a warning: it is accepted but truncates every weight.
+    (mergekit 0.1.5 and later), with an optional `torch.` prefix. Common spellings
+    such as `bf16`, `fp16`, `half` or `bfloat` get the name they stand for. `int64`
+    is a name mergekit knows, but as `dtype` it fails mid-merge and as `out_dtype` it
+    truncates every weight, so it is an error too.
 
     ## Why it matters
     mergekit stores the string and fails with "Unimplemented dtype" only when it
@@ -86,9 +87,8 @@ class UnknownDtype(Rule):
             if name in NONSENSE_DTYPES:
                 yield self.report(
                     value,
-                    f"{key} `{value.text}` is accepted but {NONSENSE_DTYPES[name]}",
+                    f"{key} `{value.text}` is an integer dtype: {NONSENSE_DTYPES[name][key]}",
                     "use bfloat16, float16 or float32",
-                    severity=Severity.WARNING,
                 )
                 continue
             if name in DTYPES:
@@ -262,8 +262,8 @@ class TokenEmbeddingSource(Rule):
     """A `tokenizer.tokens` entry whose source mergekit reads differently, or cannot use.
 
     ## What it checks
-    Each `tokens` entry. A `kind: model_token` source needs `model` and exactly one
-    of `token` and `token_id`. With both or neither, mergekit silently reads it as a
+    Each `tokens` entry. An entry needs a `source` (an error without one). A
+    `kind: model_token` source needs `model` and exactly one of `token` and `token_id`. With both or neither, mergekit silently reads it as a
     plain model reference and copies that model's own embedding of the token. A
     `kind: zero` source takes no other keys. `pad_to_multiple_of` must be positive.
 
@@ -325,6 +325,16 @@ class TokenEmbeddingSource(Rule):
         tokens = tokenizer.get("tokens")
         for token, entry in tokens.entries() if tokens is not None and tokens.is_mapping else []:
             source = entry.get("source") if entry.is_mapping else None
+            if entry.is_mapping and (source is None or source.is_null):
+                yield self.report(
+                    entry,
+                    f"the `tokens` entry for `{token}` has no `source`; mergekit 0.1.5 fails mid-merge with "
+                    "NotImplementedError when it needs this entry's embedding",
+                    "add `source:` with a model, `{kind: model_token, model: ..., token: ...}` or `{kind: zero}`",
+                    severity=Severity.ERROR,
+                    span=entry.key_span,
+                )
+                continue
             if source is None or not source.is_mapping:
                 continue
             kind = source.get("kind")

@@ -88,7 +88,7 @@ CASES = [
             - filter: mlp
               value: 0.7
         """,
-        ["1:15 MK301"],
+        ["8:3 MK301"],
         id="t-without-catch-all",
     ),
     pytest.param(
@@ -409,3 +409,39 @@ def test_boolean_word_is_fine_for_boolean_parameter():
       - model: org/a
     """
     assert findings(source) == ["3:37 MK901"]
+
+
+def test_mixed_list_and_integer_gradient():
+    mixed = """\
+    merge_method: slerp
+    base_model: org/a
+    slices:
+      - sources:
+          - {model: org/a, layer_range: [0, 4]}
+          - {model: org/b, layer_range: [0, 4]}
+    parameters:
+      t: [0.2, {filter: mlp, value: 0.5}]
+    """
+    gradient = """\
+    merge_method: karcher
+    models:
+      - model: org/a
+      - model: org/b
+    parameters:
+      max_iter: [5, 10]
+    """
+    assert findings(mixed, "MK3") == ["8:6 MK304"]
+    assert findings(gradient, "MK3") == ["6:13 MK304"]
+
+
+def test_weight_on_slice_is_named():
+    source = """\
+    merge_method: ties
+    base_model: org/b
+    slices:
+      - sources:
+          - {model: org/b, layer_range: [0, 4]}
+          - {model: org/a, layer_range: [0, 4]}
+        weight: 0.5
+    """
+    assert findings(source) == ["7:5 MK301"]

@@ -84,3 +84,8 @@ def test_exponent_with_dot_but_unsigned_is_a_string():
     diagnostic = next(d for d in lint_text(source).diagnostics if d.code == "MK901")
     edit = diagnostic.fix.edits[0]
     assert source[: edit.start] + edit.replacement + source[edit.end :] == BASE.replace("weight: 1.0", "weight: 1.0e+5")
+
+
+def test_integer_dtypes_and_token_without_source():
+    source = BASE + "dtype: int64\nout_dtype: int64\ntokenizer:\n  source: union\n  tokens:\n    <pad>:\n      force: true\n"
+    assert findings(source, "MK5") == ["10:5 MK504", "5:8 MK501", "6:12 MK501"]
