@@ -429,3 +429,65 @@ class DuplicateModel(Rule):
                     "remove one entry; to combine two layer ranges of one model, put them in separate slices",
                     related=(("first listed here", first.model.span),),
                 )
+
+
+class BaseModelAveragedIn(Rule):
+    """`base_model` of a method that ignores it becomes one more model in the average.
+
+    ## What it checks
+    `models:` configs of `linear` and `karcher`, whose `base_model` is not one of the
+    `models`. These methods treat no model as the base; mergekit still appends
+    `base_model` to the inputs, so it is averaged in like any other model (for
+    `linear`, with the top-level `weight`; without one, `missing-required-parameter`
+    reports it).
+
+    ## Why it matters
+    The merge silently includes one more model than the config lists, usually the
+    original model the fine-tunes came from, which pulls the result back toward it.
+
+    ## Failing example
+    ```yaml
+    merge_method: karcher
+    base_model: org/base
+    models:
+      - model: org/model-a
+      - model: org/model-b
+    ```
+
+    ## Corrected example
+    ```yaml
+    merge_method: karcher
+    models:
+      - model: org/model-a
+      - model: org/model-b
+    ```
+
+    ## Fix safety
+    No automatic fix: remove `base_model`, or list it in `models` if it should be
+    averaged in.
+    """
+
+    code = "MK206"
+    name = "base-model-averaged-in"
+    severity = Severity.WARNING
+    phase = 8
+
+    def check(self, document: Document) -> Iterator[Diagnostic]:
+        method = method_of(document)
+        config = document.merge
+        if method is None or method.name not in ("linear", "karcher"):
+            return
+        for slice_ in config.slices:
+            added = [item for item in slice_.inputs if item.auto_added]
+            if not added or slice_.form != "models":
+                continue
+            global_weight = config.parameters is not None and config.parameters.get("weight") is not None
+            if method.name == "linear" and not global_weight:
+                continue  # missing-required-parameter reports the base's missing weight
+            yield self.report(
+                added[0].model,
+                f"{method.name} treats no model as the base, but mergekit appends base_model `{added[0].ref}` "
+                "to the inputs because it is not in `models`, so it is averaged in as one more model",
+                "remove `base_model`, or list it in `models` if it should be part of the merge",
+            )
+            return

@@ -202,6 +202,12 @@ class SuspiciousParameterValue(Rule):
     - `gamma` outside [0, 1), or `density` + `gamma` above 1, for the breadcrumbs methods;
     - `lambda` of 0 (the merged task vector is zeroed) or below 0;
     - `select_topk` ≤ 0 for `sce` (every entry is masked: the result is the base model);
+    - a negative `epsilon` for `ram` and `ramplus_tl`, or a negative `alpha` for
+      `ramplus_tl`, which invert what they control;
+    - `nuslerp_row_wise: true` while `nuslerp_flatten` stays true (its default), where
+      row-wise has no effect;
+    - a gradient of booleans, which mergekit 0.1.5 does not interpolate: it switches
+      only at the last layer;
     - NaN or infinite values anywhere.
 
     ## Why it matters
@@ -253,6 +259,14 @@ class SuspiciousParameterValue(Rule):
             for key, setting in parameters.entries():
                 if method.parameter(key) is None if isinstance(key, str) else True:
                     continue
+                if method.parameter(key).type == "bool" and setting.is_sequence and len(setting) > 1:
+                    yield self.report(
+                        setting,
+                        f"`{key}` is a gradient of booleans; mergekit 0.1.5 does not interpolate it but takes "
+                        "the value at the index the layer position rounds down to, so it switches only at the "
+                        "last layer",
+                        f"give `{key}` one value, or use filter/value entries to set it for some tensors",
+                    )
                 for value in numbers(setting):
                     if not value.is_scalar or value.tag != FLOAT_TAG and value.tag != INT_TAG:
                         continue
@@ -261,6 +275,24 @@ class SuspiciousParameterValue(Rule):
                     if problem is not None:
                         yield self.report(value, problem[0], problem[1])
         yield from self._density_plus_gamma(document, method)
+        yield from self._row_wise_without_flatten(document, method)
+
+    def _row_wise_without_flatten(self, document: Document, method: Method) -> Iterator[Diagnostic]:
+        if method.name != "nuslerp":
+            return
+        config = document.merge
+        for slice_ in config.slices:
+            row_wise = lookup(config, slice_, None, method.parameter("nuslerp_row_wise")).setting
+            flatten = lookup(config, slice_, None, method.parameter("nuslerp_flatten")).setting
+            if row_wise is None or not row_wise.is_scalar or row_wise.value is not True:
+                continue
+            if flatten is None or (flatten.is_scalar and flatten.value is True):
+                yield self.report(
+                    row_wise,
+                    "`nuslerp_row_wise: true` has no effect while `nuslerp_flatten` is true, its default",
+                    "set `nuslerp_flatten: false` as well to interpolate row by row",
+                )
+                return
 
     def _density_plus_gamma(self, document: Document, method: Method) -> Iterator[Diagnostic]:
         if method.sparsifier != "magnitude_outliers":
@@ -311,6 +343,16 @@ def _range_problem(method: Method, key: str, number: float) -> tuple[str, str] |
         return (
             f"lambda {number:g} {'zeroes' if number == 0 else 'inverts'} the merged task vector",
             "use a positive lambda; 1.0 is the default",
+        )
+    if key == "epsilon" and method.name in ("ram", "ramplus_tl") and number < 0:
+        return (
+            f"epsilon {number:g} is negative, so every entry counts as changed",
+            "use a small positive epsilon; 1.0e-5 is the default",
+        )
+    if key == "alpha" and method.name == "ramplus_tl" and number < 0:
+        return (
+            f"alpha {number:g} is negative, which makes the rescaling clamp negative",
+            "use an alpha between 0 and 1; 0.2 is the default",
         )
     if key == "select_topk" and number <= 0:
         return (
@@ -548,3 +590,98 @@ def _misspelled_tensor_part(text: str) -> str | None:
     if not word or any(word in part or part in word for part in TENSOR_NAME_PARTS):
         return None
     return closest(word, TENSOR_NAME_PARTS, cutoff=0.8)
+
+
+class GradientRestartsPerSlice(Rule):
+    """A top-level gradient in a config of several slices, which restarts in each slice.
+
+    ## What it checks
+    Parameters under the top-level `parameters:` given as a gradient (a list of
+    numbers, or `filter`/`value` entries whose value is a list), in a `slices:` config
+    with two slices or more.
+
+    ## Why it matters
+    mergekit evaluates a gradient over the layers of each output slice separately: the
+    position restarts at 0 in every slice. A gradient meant to run from the first to
+    the last layer of the merged model instead repeats in every slice, and mergekit
+    says nothing about it.
+
+    ## Failing example
+    ```yaml
+    merge_method: slerp
+    base_model: org/model-a
+    slices:
+      - sources:
+          - model: org/model-a
+            layer_range: [0, 16]
+          - model: org/model-b
+            layer_range: [0, 16]
+      - sources:
+          - model: org/model-a
+            layer_range: [16, 32]
+          - model: org/model-b
+            layer_range: [16, 32]
+    parameters:
+      t: [0.0, 1.0]
+    ```
+
+    ## Corrected example
+    ```yaml
+    merge_method: slerp
+    base_model: org/model-a
+    slices:
+      - sources:
+          - model: org/model-a
+            layer_range: [0, 16]
+          - model: org/model-b
+            layer_range: [0, 16]
+        parameters:
+          t: [0.0, 0.5]
+      - sources:
+          - model: org/model-a
+            layer_range: [16, 32]
+          - model: org/model-b
+            layer_range: [16, 32]
+        parameters:
+          t: [0.5, 1.0]
+    ```
+
+    ## Fix safety
+    No automatic fix: splitting the gradient depends on what the author meant.
+    """
+
+    code = "MK309"
+    name = "gradient-restarts-per-slice"
+    severity = Severity.WARNING
+    phase = 8
+
+    def check(self, document: Document) -> Iterator[Diagnostic]:
+        config = document.merge
+        slices = [s for s in config.slices if s.form == "slices"]
+        if len(slices) < 2 or config.parameters is None:
+            return
+        for key, setting in config.parameters.entries():
+            gradient = _gradient_in(setting)
+            if gradient is None:
+                continue
+            yield self.report(
+                gradient,
+                f"`{key}` is a gradient at the top level, and mergekit stretches it over each of the "
+                f"{len(slices)} slices separately, so it restarts at every slice",
+                "give each slice its own `parameters` with its part of the gradient, if one gradient over "
+                "the whole model was meant",
+            )
+
+
+def _gradient_in(setting: Value) -> Value | None:
+    """Return the first list of two or more distinct numbers in a setting, if there is one."""
+    candidates = [setting]
+    if setting.is_sequence:
+        candidates += [item.get("value") for item in setting.items() if item.is_mapping and item.get("value")]
+    for candidate in candidates:
+        if candidate is None or not candidate.is_sequence:
+            continue
+        values = {item.value for item in candidate.items() if item.is_scalar and item.tag in (INT_TAG, FLOAT_TAG)}
+        if len(values) > 1:
+            return candidate
+    return None

@@ -226,3 +226,22 @@ def test_clean_cases_have_no_findings_at_all():
         source, expected = case.values
         if not expected:
             assert findings(source) == [], case.id
+
+
+def test_base_averaged_in_for_karcher_and_linear():
+    karcher = """\
+    merge_method: karcher
+    base_model: org/base
+    models:
+      - model: org/a
+      - model: org/b
+    """
+    linear_without_weight = """\
+    merge_method: linear
+    base_model: org/base
+    models:
+      - model: org/a
+        parameters: {weight: 1}
+    """
+    assert findings(karcher, "MK2") == ["2:13 MK206"]
+    assert findings(linear_without_weight, "MK2") == []

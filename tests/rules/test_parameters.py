@@ -445,3 +445,39 @@ def test_weight_on_slice_is_named():
         weight: 0.5
     """
     assert findings(source) == ["7:5 MK301"]
+
+
+def test_silent_value_mistakes():
+    row_wise = """\
+    merge_method: nuslerp
+    parameters: {nuslerp_row_wise: true}
+    models:
+      - model: org/a
+        parameters: {weight: 1}
+      - model: org/b
+        parameters: {weight: 1}
+    """
+    restart = """\
+    merge_method: slerp
+    base_model: org/a
+    slices:
+      - sources:
+          - {model: org/a, layer_range: [0, 16]}
+          - {model: org/b, layer_range: [0, 16]}
+      - sources:
+          - {model: org/a, layer_range: [16, 32]}
+          - {model: org/b, layer_range: [16, 32]}
+    parameters:
+      t: [0.0, 1.0]
+    """
+    bool_gradient = """\
+    merge_method: ties
+    base_model: org/base
+    parameters: {normalize: [true, false]}
+    models:
+      - model: org/a
+        parameters: {weight: 1}
+    """
+    assert findings(row_wise, "MK3") == ["2:32 MK305"]
+    assert findings(restart, "MK3") == ["11:6 MK309"]
+    assert findings(bool_gradient, "MK3") == ["3:26 MK305"]
