@@ -480,4 +480,4 @@ def test_silent_value_mistakes():
     """
     assert findings(row_wise, "MK3") == ["2:32 MK305"]
     assert findings(restart, "MK3") == ["11:6 MK309"]
-    assert findings(bool_gradient, "MK3") == ["3:26 MK305"]
+    assert findings(bool_gradient, "MK3") == ["3:25 MK305"]
