@@ -71,3 +71,14 @@ TENSOR_NAME_PARTS = (
     "fc1",
     "fc2",
 )
+
+# Module names of mergekit 0.1.5's multi-module architectures (mergekit/_data/architectures),
+# grouped by the architectures that have them together. `default` is the one module of
+# every single-module architecture.
+MODULE_GROUPS = (
+    ("text_decoder", "vision_tower", "multi_modal_projector"),  # gemma3vl, mistral3, qwen2_vl, ...
+    ("text_decoder", "vision_model", "multi_modal_projector"),  # llama4
+    ("encoder", "decoder"),  # whisper
+    ("encoder", "decoder", "shared"),  # t5
+)
+MODULE_NAMES = frozenset(name for group in MODULE_GROUPS for name in group) | {"default"}

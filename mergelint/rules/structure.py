@@ -6,10 +6,12 @@ from collections.abc import Iterator
 
 from yaml.nodes import MappingNode, ScalarNode
 
-from mergelint.diagnostics import Diagnostic, Severity
+from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity
 from mergelint.document import Document
 from mergelint.engine import Rule
+from mergelint.facts.values import MODULE_GROUPS, MODULE_NAMES
 from mergelint.model import _truthy, split_reference
+from mergelint.suggest import is_typo
 from mergelint.tree import STR_TAG, Value, format_path
 
 MODEL_KEYS = ("model", "base_model", "source_model", "lora")
@@ -279,3 +281,108 @@ class IgnoredKey(Rule):
                         span=layer_range.key_span,
                     )
 
+
+
+class ModuleNames(Rule):
+    """A `modules:` name that misspells a module name, or a set of modules missing some.
+
+    ## What it checks
+    The keys of `modules:` against the module names of mergekit's architectures:
+    `default` for single-module models; `text_decoder`, `vision_tower` (`vision_model`
+    for Llama 4) and `multi_modal_projector` for vision-language models; `encoder`,
+    `decoder` (and `shared` for T5). A name one or two letters from one of these is an
+    error. A config that names some modules of a vision-language or encoder-decoder
+    model but not the others is a warning.
+
+    ## Why it matters
+    mergekit fails with a KeyError on an unknown module name when it plans the merge,
+    after downloading every model. Modules left out of `modules:` are not written at
+    all, so the merged model silently lacks them. Architectures that mergekit infers
+    from tensor names may use other module names, so only misspellings are errors.
+
+    ## Failing example
+    ```yaml
+    merge_method: linear
+    modules:
+      text_decoder:
+        models:
+          - model: org/vlm-a
+            parameters:
+              weight: 1.0
+      vision_towr:
+        models:
+          - model: org/vlm-a
+            parameters:
+              weight: 1.0
+      multi_modal_projector:
+        models:
+          - model: org/vlm-a
+            parameters:
+              weight: 1.0
+    ```
+
+    ## Corrected example
+    ```yaml
+    merge_method: linear
+    modules:
+      text_decoder:
+        models:
+          - model: org/vlm-a
+            parameters:
+              weight: 1.0
+      vision_tower:
+        models:
+          - model: org/vlm-a
+            parameters:
+              weight: 1.0
+      multi_modal_projector:
+        models:
+          - model: org/vlm-a
+            parameters:
+              weight: 1.0
+    ```
+
+    ## Fix safety
+    Renaming a misspelled module is a safe fix: mergekit fails on the misspelling.
+    """
+
+    code = "MK108"
+    name = "module-names"
+    severity = Severity.ERROR
+    phase = 5
+    fixable = True
+
+    def check(self, document: Document) -> Iterator[Diagnostic]:
+        modules = document.root.get("modules") if document.root.is_mapping else None
+        if modules is None or not modules.is_mapping:
+            return
+
+        names = set()
+        for name, module in modules.entries():
+            if not isinstance(name, str):
+                continue
+            meant = None if name in MODULE_NAMES else next((m for m in sorted(MODULE_NAMES) if is_typo(name, m)), None)
+            names.add(meant or name)
+            if meant is not None:
+                key_node = module.key_node
+                yield self.report(
+                    module,
+                    f"module `{name}` is not a module of mergekit's architectures; mergekit fails with a KeyError "
+                    "when it plans the merge",
+                    f"did you mean `{meant}`?",
+                    span=module.key_span,
+                    fix=Fix(f"rename `{name}` to `{meant}`", (Edit(key_node.start_mark.index, key_node.end_mark.index, meant),)),
+                )
+
+        partial = [group for group in MODULE_GROUPS if names < set(group) and names & set(group)]
+        if partial and not any(names == set(group) for group in MODULE_GROUPS):
+            missing = sorted(set(min(partial, key=len)) - names)
+            yield self.report(
+                modules,
+                f"`modules` lists {', '.join(f'`{n}`' for n in sorted(names))} but not "
+                f"{', '.join(f'`{n}`' for n in missing)}; mergekit writes only the modules listed, so the "
+                "merged model lacks the others",
+                f"add {', '.join(f'`{n}`' for n in missing)} to `modules`, merging or copying them from one model",
+                severity=Severity.WARNING,
+                span=modules.key_span,
+            )

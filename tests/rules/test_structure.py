@@ -185,3 +185,41 @@ def test_empty_value_for_non_optional_default_is_an_error():
         positive_prompts: [code]
     """
     assert findings(source, "MK1") == ["2:1 MK102", "3:1 MK102"]
+
+
+def test_module_names():
+    misspelled = """\
+    merge_method: linear
+    modules:
+      text_decoder:
+        models:
+          - model: org/a
+            parameters: {weight: 1}
+      vision_towr:
+        models:
+          - model: org/a
+            parameters: {weight: 1}
+      multi_modal_projector:
+        models:
+          - model: org/a
+            parameters: {weight: 1}
+    """
+    partial = """\
+    merge_method: linear
+    modules:
+      text_decoder:
+        models:
+          - model: org/a
+            parameters: {weight: 1}
+    """
+    single = """\
+    merge_method: linear
+    modules:
+      default:
+        models:
+          - model: org/a
+            parameters: {weight: 1}
+    """
+    assert findings(misspelled, "MK108") == ["7:3 MK108"]
+    assert findings(partial, "MK108") == ["2:1 MK108"]
+    assert findings(single) == []
