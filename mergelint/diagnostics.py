@@ -46,13 +46,20 @@ class Edit(NamedTuple):
 class Fix(NamedTuple):
     """A change that resolves a diagnostic.
 
-    ``safe`` fixes keep the meaning the author evidently intended and may be applied
-    without review; unsafe ones are shown as suggestions only.
+    ``safe`` fixes keep the meaning the author evidently intended and ``--fix``
+    applies them; unsafe ones change what the merge does, and only ``--unsafe-fixes``
+    applies them.
     """
 
     description: str
     edits: tuple[Edit, ...]
     safe: bool = True
+
+
+def replace_node(node, replacement: str, description: str, safe: bool = True) -> Fix:
+    """Return a fix that replaces a YAML node's text (a key or a scalar) with ``replacement``."""
+    edit = Edit(node.start_mark.index, node.end_mark.index, replacement)
+    return Fix(description, (edit,), safe)
 
 
 @dataclass(frozen=True)

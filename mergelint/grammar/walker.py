@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from mergelint.diagnostics import Diagnostic, Edit, Fix
+from mergelint.diagnostics import Diagnostic, replace_node
 from mergelint.grammar.spec import (
     AnySpec,
     EnumSpec,
@@ -124,15 +124,13 @@ def _walk_map(value: Value, spec: MapSpec, defer_key: DeferKey | None) -> Iterat
 
 
 def _misspelled_required_key(child: Value, key: str, field, spec: MapSpec) -> Diagnostic:
-    key_node = child.key_node
-    rename = Edit(key_node.start_mark.index, key_node.end_mark.index, field.name)
     return MissingKey.report(
         child,
         f"`{key}` is not `{field.name}`, so {spec.what} has no `{field.name}`, which mergekit requires",
         f"rename `{key}` to `{field.name}`",
         span=child.key_span,
         # Safe: mergekit rejects the config without the key, and the rename is what it evidently means.
-        fix=Fix(f"rename `{key}` to `{field.name}`", (rename,)),
+        fix=replace_node(child.key_node, field.name, f"rename `{key}` to `{field.name}`"),
     )
 
 
@@ -269,10 +267,8 @@ def _unknown_key(child: Value, key: object, spec: MapSpec, names: list[str]) -> 
     fix = None
     if suggestion is not None:
         help = f"did you mean `{suggestion}`?"
-        key_node = child.key_node
         # Unsafe: the renamed key turns on a setting that was off, which changes the merge.
-        rename = Edit(key_node.start_mark.index, key_node.end_mark.index, suggestion)
-        fix = Fix(f"rename `{key}` to `{suggestion}`", (rename,), safe=False)
+        fix = replace_node(child.key_node, suggestion, f"rename `{key}` to `{suggestion}`", safe=False)
     elif not child.is_scalar:
         # A key that only holds an anchor for `<<: *name` merge keys is a common idiom.
         help = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity
+from mergelint.diagnostics import Diagnostic, Severity, replace_node
 from mergelint.document import Document
 from mergelint.engine import Rule
 from mergelint.facts.methods import METHODS, RETIRED_METHODS, Method
@@ -103,8 +103,7 @@ class UnknownMergeMethod(Rule):
         fix = None
         if suggestion is not None:
             help = f"did you mean `{suggestion}`?"
-            start, end = value.node.start_mark.index, value.node.end_mark.index
-            fix = Fix(f"replace `{name}` with `{suggestion}`", (Edit(start, end, suggestion),), safe=_normal(name) == suggestion)
+            fix = replace_node(value.node, suggestion, f"replace `{name}` with `{suggestion}`", _normal(name) == suggestion)
         else:
             help = "use one of: " + ", ".join(f"`{m}`" for m in METHODS)
         yield self.report(

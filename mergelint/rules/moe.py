@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity
+from mergelint.diagnostics import Diagnostic, Severity, replace_node
 from mergelint.engine import Rule
 from mergelint.facts.moe import (
     ARCHITECTURE_NAMES,
@@ -141,10 +141,9 @@ class UnknownGateMode(Rule):
         help = f"did you mean `{suggestion}`?" if suggestion else f"use one of {quoted_list(GATE_MODES)}"
         fix = None
         if suggestion is not None:
-            edit = Edit(value.node.start_mark.index, value.node.end_mark.index, suggestion)
             # Safe only for a difference of case or separators: another mode builds other gates.
             same_word = value.text.strip().lower().replace("-", "_") == suggestion
-            fix = Fix(f"replace `{value.text}` with `{suggestion}`", (edit,), safe=same_word)
+            fix = replace_node(value.node, suggestion, f"replace `{value.text}` with `{suggestion}`", same_word)
         yield self.report(
             value,
             f"unknown gate_mode `{value.text}`; mergekit-moe fails with a TypeError when it computes the gates",

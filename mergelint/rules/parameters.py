@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from yaml.nodes import ScalarNode
 
-from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity
+from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity, replace_node
 from mergelint.document import Document
 from mergelint.engine import Rule
 from mergelint.facts.methods import ALL_PARAMETER_NAMES, METHODS, RETIRED_PARAMETERS, Method, Parameter
@@ -266,13 +266,12 @@ class MissingRequiredParameter(Rule):
         misspelled = [key for key in item.entry.keys() if is_typo(key, "parameters")]
         if misspelled and item.entry.get("parameters") is None:
             key_node = item.entry.get(misspelled[0]).key_node
-            rename = Edit(key_node.start_mark.index, key_node.end_mark.index, "parameters")
             return self.report(
                 item.model,
                 f"{method.name} requires `{name}` for {label}, and none is given: the entry's `{misspelled[0]}` "
                 "is not `parameters`, so mergekit ignores what is under it",
                 f"rename `{misspelled[0]}` to `parameters`",
-                fix=Fix(f"rename `{misspelled[0]}` to `parameters`", (rename,)),
+                fix=replace_node(key_node, "parameters", f"rename `{misspelled[0]}` to `parameters`"),
             )
 
         if covered == "some":

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from yaml.nodes import MappingNode, ScalarNode
 
-from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity
+from mergelint.diagnostics import Diagnostic, Severity, replace_node
 from mergelint.document import Document
 from mergelint.engine import Rule
 from mergelint.facts.values import MODULE_GROUPS, MODULE_NAMES
@@ -371,7 +371,7 @@ class ModuleNames(Rule):
                     "when it plans the merge",
                     f"did you mean `{meant}`?",
                     span=module.key_span,
-                    fix=Fix(f"rename `{name}` to `{meant}`", (Edit(key_node.start_mark.index, key_node.end_mark.index, meant),)),
+                    fix=replace_node(key_node, meant, f"rename `{name}` to `{meant}`"),
                 )
 
         partial = [group for group in MODULE_GROUPS if names < set(group) and names & set(group)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity
+from mergelint.diagnostics import Diagnostic, Fix, Severity, replace_node
 from mergelint.document import Document
 from mergelint.engine import Rule
 from mergelint.facts.values import (
@@ -25,8 +25,7 @@ from mergelint.tree import Value
 
 
 def _replace_fix(value: Value, replacement: str, safe: bool) -> Fix:
-    start, end = value.node.start_mark.index, value.node.end_mark.index
-    return Fix(f"replace `{value.text}` with `{replacement}`", (Edit(start, end, replacement),), safe=safe)
+    return replace_node(value.node, replacement, f"replace `{value.text}` with `{replacement}`", safe)
 
 
 class UnknownDtype(Rule):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from yaml.nodes import ScalarNode
 
-from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity
+from mergelint.diagnostics import Diagnostic, Severity, replace_node
 from mergelint.document import Document
 from mergelint.engine import Rule
 from mergelint.facts.methods import METHODS
@@ -104,14 +104,13 @@ class Yaml11Surprise(Rule):
                 )
             elif node.tag == STR_TAG and EXPONENT_NUMBER.fullmatch(text) and NUMERIC_CONTEXT.search(path):
                 fixed = _as_yaml11_float(text)
-                start, end = node.start_mark.index, node.end_mark.index
                 yield self.report(
                     value,
                     f"YAML 1.1 reads `{text}` as a string: a number in exponent form needs a dot and a signed "
                     f"exponent, as in `{fixed}`. mergekit converts it when it validates the parameter, but other "
                     "YAML readers (your editor's schema, scripts) see a string",
                     f"write `{fixed}`",
-                    fix=Fix(f"write `{fixed}`", (Edit(start, end, fixed),)),
+                    fix=replace_node(node, fixed, f"write `{fixed}`"),
                 )
             elif (
                 node.tag == BOOL_TAG
