@@ -4,9 +4,10 @@ Run from the repository root with the virtualenv's interpreter:
 
     /work/venv/bin/python bench/run.py [--corpus DIR] [--runs N]
 
-It prints the machine, then (a) cold start, (b) in-process lint of a typical config,
-(c) batch throughput on about 1,000 configs and (d) peak memory on a 5 MB config,
-each with PASS or FAIL against its target, and writes the same to bench/RESULTS.md.
+It prints the machine, then four measurements, each with PASS or FAIL against its
+target: (a) cold start, (b) in-process lint of a typical config, (c) batch
+throughput on about 1,000 configs, (d) peak memory on a 5 MB config. It writes the
+same to bench/RESULTS.md.
 mergelint, yamllint and the interpreter are taken from the directory of the Python
 that runs this script.
 """

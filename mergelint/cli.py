@@ -190,7 +190,7 @@ def check(
         raise InternalError(f"{type(error).__name__}: {error}") from error
 
     if rendered:
-        # click strips ANSI codes when stdout is not a terminal unless told otherwise.
+        # click strips ANSI codes when stdout is not a terminal, unless color=True is passed.
         click.echo(rendered, color=not statistics and use_color)
     found_errors = any(result.errors for result in results)
     sys.exit(EXIT_ERRORS if found_errors and not exit_zero else EXIT_CLEAN)
@@ -211,7 +211,7 @@ def _collect_files(paths, config_file, select, ignore, stdin_filename, quiet) ->
             if not settings.is_excluded(name):
                 files.append((path, name, settings))
             elif path in paths and not quiet:
-                # Named on the command line, so say why it produced no output.
+                # Named on the command line, so report why it produced no output.
                 click.echo(f"mergelint: {name} is excluded by `exclude` in {settings.source}", err=True)
     except InvalidSettingsError as error:
         raise SettingsError(str(error)) from error

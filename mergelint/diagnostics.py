@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 
 class Severity(str, enum.Enum):
-    """How sure mergelint is that the config is broken.
+    """The certainty that a finding breaks the merge.
 
     ``error``: mergekit fails on the config, or certainly writes a broken model.
     ``warning``: mergekit accepts it, but it is almost surely not what the author meant.

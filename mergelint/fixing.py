@@ -70,7 +70,7 @@ def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = 
 
 
 def _broken(diagnostics: list[Diagnostic]) -> int:
-    """Count the findings that say the text is no longer YAML mergekit can load."""
+    """Count the findings that report the text as no longer YAML mergekit can load."""
     return sum(1 for d in diagnostics if d.code in UNLOADABLE_CODES)
 
 

@@ -1,4 +1,4 @@
-"""Which mergekit tool a file is for, from its documents alone.
+"""Config kind detection: the mergekit tool a file is for, from its documents alone.
 
 mergekit has one entry point per config kind: ``mergekit-yaml`` (kind ``merge``),
 ``mergekit-moe`` (``moe``), ``mergekit-multi`` (``multi``, several documents with
@@ -102,9 +102,9 @@ def detect(documents: list[Node | None]) -> str:
     """Return the kind of a whole file.
 
     Only mergekit-multi reads a file of several documents (every other tool's
-    ``yaml.safe_load`` rejects it), so such a file is ``multi`` as soon as one
-    document is a config of any kind; the multi rules then report stages that are
-    empty or are no mergekit-yaml config. One document with a `name` key is a
+    ``yaml.safe_load`` rejects it). Such a file is ``multi`` as soon as one document
+    is a config of any kind, and the multi rules then report stages that are empty or
+    are no mergekit-yaml config. One document with a `name` key is a
     mergekit-yaml config: mergekit-yaml runs it and ignores `name`, and as a
     one-stage mergekit-multi file it merges the same. One document of two stages
     pasted without `---` (see ``pasted_stages``) is ``multi``.

@@ -153,8 +153,9 @@ def _unrelated_file(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Keep only ``not-a-mergekit-config`` for a file that is no mergekit config.
 
     mergelint is not a general YAML linter. The YAML problems of an unrelated file
-    (duplicate keys in a compose file, say) are left to the tools for that file, so a
-    hook that runs over every YAML file of a repository fails only on merge configs.
+    (duplicate keys in a compose file, say) are left to the tools for that file. So a
+    hook that runs over every YAML file of a repository fails only on merge configs,
+    and on files the reading stage rejects (not UTF-8, unreadable, too large).
     """
     kept = [d for d in diagnostics if d.code == NotAMergekitConfig.code]
     problems = [d for d in diagnostics if d.code == YamlSyntaxError.code]

@@ -85,7 +85,7 @@ def parse(text: str) -> ParsedText:
     return result
 
 
-# The checks after parsing walk each document as the tree mergekit sees, where an alias
+# The checks after parsing walk each document as the tree mergekit reads, where an alias
 # stands for a full copy of its anchor. Nested aliases ("billion laughs") make that tree
 # exponentially larger than the text, so its size is bounded relative to the nodes
 # written, which keeps the cost of a run linear in the size of the input.

@@ -1,11 +1,18 @@
 """The registry of every rule, by stable code and kebab-case name.
 
-Codes are grouped by family: MK0xx the file, its YAML and its config kind, MK1xx
-keys and types, MK2xx the merge method and its inputs, MK3xx parameters (their
-placement in ``parameters``, their values in ``parameter_values``), MK4xx layers and slices,
-MK5xx dtypes, tokenizer and chat template, MK6xx mergekit-moe, MK7xx
-mergekit-multi, MK8xx mergekit-evolve, MK9xx YAML 1.1 surprises. A code is never
-reused: a removed rule's code goes into ``RETIRED``.
+Codes are grouped by family:
+
+- MK0xx the file, its YAML and its config kind;
+- MK1xx keys and types;
+- MK2xx the merge method and its inputs;
+- MK3xx parameters (their placement in ``parameters``, their values in
+  ``parameter_values``);
+- MK4xx layers and slices;
+- MK5xx dtypes, tokenizer and chat template;
+- MK6xx mergekit-moe, MK7xx mergekit-multi, MK8xx mergekit-evolve;
+- MK9xx YAML 1.1 surprises.
+
+A code is never reused: a removed rule's code goes into ``RETIRED``.
 """
 
 from mergelint.engine import Registry, Rule

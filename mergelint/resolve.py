@@ -4,7 +4,7 @@ A parameter is looked up in the scopes of a slice input, highest precedence firs
 the input's own ``parameters``, the slice's, the module's, the top level's. The first
 scope whose value applies wins. Shared parameters skip the input's own scope. A
 conditional list applies to every tensor only when it has a catch-all entry (no
-``filter``, or ``filter: "*"`` or ``""``); in mergekit 0.1.5 an empty list counts as
+``filter``, or ``filter: "*"`` or ``""``). In mergekit 0.1.5 an empty list counts as
 not set.
 """
 
@@ -56,7 +56,7 @@ def numbers(setting: Value) -> Iterator[Value]:
 
 
 class Lookup(NamedTuple):
-    """Where a parameter is found for one input: the winning setting and its coverage."""
+    """The result of a parameter lookup for one input: the winning setting and its coverage."""
 
     setting: Value | None
     coverage: str

@@ -18,8 +18,9 @@ exclude = ["drafts/", "**/*.tmpl.yml"]
 ```
 
 Globs are relative to the directory of the settings file. A glob without ``/`` matches
-a file or directory name at any depth; one with ``/`` matches the whole path from
-that directory, where ``*`` stays within one directory and ``**`` spans any number.
+a file or directory name at any depth. One with ``/`` matches the whole path from
+that directory: ``*`` stays within one directory and ``**`` spans any number. A
+trailing ``/`` only marks a directory, as in ``.gitignore``.
 """
 
 from __future__ import annotations

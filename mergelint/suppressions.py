@@ -5,7 +5,7 @@ mixed and separated by commas:
 
 ```yaml
 merge_method: linear  # mergelint: disable=MK101,unknown-key -- reason
-# mergelint: disable=MK101 -- covers the next line that holds more than a comment
+# mergelint: disable=MK101 -- covers the next line that is not only a comment
 models: []
 # mergelint: disable-file            (in the first 10 lines: every rule)
 # mergelint: disable-file=MK007      (in the first 10 lines: only the named rules)

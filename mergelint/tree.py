@@ -256,7 +256,12 @@ def format_path(chain: PathChain) -> str:
         keys.append(key)
     text = ""
     for key in reversed(keys):
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+        if isinstance(key, int):
+            text += f"[{key}]"
+        elif text:
+            text += f".{key}"
+        else:
+            text = str(key)
     return text
 
 

@@ -27,7 +27,7 @@ def test_clean_config_exits_zero_and_names_the_kind():
     assert out.strip().endswith("slerp-gradient.yml: mergekit-yaml config, run with mergekit-yaml: no problems.")
 
 
-def test_broken_config_exits_one_with_position_caret_and_help():
+def test_broken_config_shows_caret_and_help():
     code, out, _ = run(BROKEN, "--color", "never")
     assert code == 1
     assert "ties-with-mistakes.yml:14:15: MK201 unknown-merge-method: unknown merge_method `Ties`" in out
@@ -128,7 +128,7 @@ def test_python_dash_m_runs_the_same_command():
     assert result.stdout.startswith("mergelint, version ")
 
 
-def test_unrelated_yaml_only_gets_the_not_a_config_warning(tmp_path):
+def test_unrelated_yaml_only_warned(tmp_path):
     compose = tmp_path / "compose.yaml"
     compose.write_text("services:\n  web:\n    environment:\n      DEBUG: 1\n      DEBUG: 2\n")
     broken = tmp_path / "broken.yaml"
@@ -164,7 +164,7 @@ def _without_file_permission_bypass() -> list[str]:
     return ["setpriv", "--inh-caps=-all", "--bounding-set=-all", "--"]
 
 
-def test_unreadable_file_named_on_the_command_line_is_a_finding(tmp_path):
+def test_unreadable_named_file_is_finding(tmp_path):
     prefix = _without_file_permission_bypass()
     locked = tmp_path / "locked.yml"
     locked.write_text("merge_method: linear\n")

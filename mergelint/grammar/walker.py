@@ -270,7 +270,7 @@ def _unknown_key(child: Value, key: object, spec: MapSpec, names: list[str]) -> 
         # Unsafe: the renamed key turns on a setting that was off, which changes the merge.
         fix = replace_node(child.key_node, suggestion, f"rename `{key}` to `{suggestion}`", safe=False)
     elif not child.is_scalar:
-        # A key that only holds an anchor for `<<: *name` merge keys is a common idiom.
+        # A key whose only purpose is to define an anchor for `<<: *name` is a common idiom.
         help = (
             f"remove it, unless it only defines an anchor (`&name`) that merge keys use; "
             f"{spec.what} has the keys {quoted_list(names)}"

@@ -1,8 +1,9 @@
 """Machine-readable output, documented in docs/json-format.md (format version 1).
 
 The top-level object has ``version`` (bumped on any incompatible change), ``tool``,
-``files`` (every linted file with its detected kind) and ``diagnostics`` (every
-finding by file; in a file, errors first in the order mergekit would hit them).
+``files`` (every linted file with its detected kind) and ``diagnostics``. The
+diagnostics are grouped by file, and in a file the errors come first, in the order
+mergekit would hit them.
 Fix edits carry code point offsets and 1-based line and column positions.
 """
 

@@ -1,7 +1,7 @@
 """MK1xx: keys and value types, reported by the grammar walker.
 
 mergekit's config classes are pydantic models that ignore unknown keys, so a
-misspelled key is dropped without a word; wrong types fail only when the config is
+misspelled key is dropped without a word. Wrong types fail only when the config is
 loaded. The grammar walker reports both, one diagnostic per offending node.
 """
 

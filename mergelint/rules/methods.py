@@ -435,10 +435,10 @@ class BaseModelAveragedIn(Rule):
 
     ## What it checks
     `models:` configs of `linear` and `karcher`, whose `base_model` is not one of the
-    `models`. These methods treat no model as the base; mergekit still appends
-    `base_model` to the inputs, so it is averaged in like any other model (for
-    `linear`, with the top-level `weight`; without one, `missing-required-parameter`
-    reports it).
+    `models`. These methods treat no model as the base, but mergekit still appends
+    `base_model` to the inputs, so it is averaged in like any other model. For
+    `linear` that needs a top-level `weight`; without one, `missing-required-parameter`
+    reports it instead.
 
     ## Why it matters
     The merge silently includes one more model than the config lists, usually the

@@ -520,7 +520,7 @@ class StageNameShadowsValue(Rule):
     mergekit-multi rewrites every string value that equals a stage name into the
     path of that stage's output folder. A stage named `slerp` turns
     `merge_method: slerp` into a folder path, which fails as an unknown merge method
-    after the earlier stages have run; a stage named `base` or `union` changes
+    after the earlier stages have run. A stage named `base` or `union` changes
     `tokenizer_source`.
 
     ## Failing example

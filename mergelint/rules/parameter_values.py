@@ -55,12 +55,14 @@ class InvalidParameterValue(Rule):
     """A parameter value mergekit rejects or fails on: wrong type, or outside what the method computes.
 
     ## What it checks
-    Lists that mix plain values with `filter`/`value` entries, gradients of integer
-    parameters (which interpolate to fractions), and each value (scalars, gradient
-    points, conditional values) against the type the method declares (`weight` a number, `normalize` true or false, `max_iter` an
-    integer), and the ranges where mergekit fails: for `della` and `della_linear`,
-    `density` ± `epsilon` must stay inside (0, 1) whenever `density` is between 0 and
-    1; `dare_ties` and `dare_linear` fail on a negative `density`.
+    - lists that mix plain values with `filter`/`value` entries;
+    - gradients of integer parameters, which interpolate to fractions;
+    - each value (scalars, gradient points, conditional values) against the type the
+      method declares: `weight` a number, `normalize` true or false, `max_iter` an
+      integer;
+    - for `della` and `della_linear`, `density` ± `epsilon` must stay inside (0, 1)
+      whenever `density` is between 0 and 1;
+    - `dare_ties` and `dare_linear` fail on a negative `density`.
 
     ## Why it matters
     mergekit validates parameter types per tensor while planning, after downloading
@@ -492,11 +494,14 @@ class ConditionalOrder(Rule):
     """Conditional parameter entries that can never apply, or filters that match no tensor.
 
     ## What it checks
-    In a list of `filter`/`value` entries: entries after a catch-all entry (no
-    `filter`, or `filter: "*"`), which mergekit never reaches because the first
-    matching entry wins; and filters written as regular expressions or globs
-    (`mlp.*`, `self_attn|mlp`, `^model`, `layers.[0-9]`), which mergekit compares as
-    plain substrings of tensor names, so they match nothing.
+    Entries of a `filter`/`value` list that never apply:
+
+    - entries after a catch-all entry (no `filter`, or `filter: "*"`), which mergekit
+      never reaches because the first matching entry wins;
+    - filters written as regular expressions or globs (`mlp.*`, `self_attn|mlp`,
+      `^model`, `layers.[0-9]`), which mergekit compares as plain substrings of tensor
+      names, so they match nothing;
+    - filters one or two letters from a usual tensor-name part (`self_atn`).
 
     ## Why it matters
     mergekit accepts both silently: the unreachable values and the regex-filtered
@@ -604,7 +609,7 @@ class GradientRestartsPerSlice(Rule):
     mergekit evaluates a gradient over the layers of each output slice separately: the
     position restarts at 0 in every slice. A gradient meant to run from the first to
     the last layer of the merged model instead repeats in every slice, and mergekit
-    says nothing about it.
+    gives no warning.
 
     ## Failing example
     ```yaml

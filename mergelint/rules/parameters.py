@@ -3,7 +3,7 @@
 The rules on their values are in ``parameter_values``.
 
 mergekit reads only the parameters a method declares, and only at the scopes it
-looks them up in; everything else in a ``parameters:`` mapping, and every parameter
+looks them up in. Everything else in a ``parameters:`` mapping, and every parameter
 written beside it, is silently ignored.
 """
 
@@ -165,10 +165,13 @@ class MissingRequiredParameter(Rule):
 
     ## Fix safety
     Safe fixes, because the config fails without them and each gives the keys the
-    meaning they evidently have: parameters written right after an empty
-    `parameters:` at its indentation are indented under it; parameters written on an
-    entry with no `parameters:` key get one inserted above them; a misspelled
-    `parameters` key (`paramters`) is renamed.
+    meaning they evidently have:
+
+    - parameters written right after an empty `parameters:` at its indentation are
+      indented under it;
+    - parameters written on an entry with no `parameters:` key get one inserted above
+      them;
+    - a misspelled `parameters` key (`paramters`) is renamed.
     """
 
     code = "MK301"

@@ -53,7 +53,7 @@ class ConflictingKeys(Rule):
     ```
 
     ## Fix safety
-    No automatic fix: only the author knows which of the two was meant.
+    No automatic fix: only the author can tell which of the two was meant.
     """
 
     code = "MK105"
@@ -288,11 +288,15 @@ class ModuleNames(Rule):
 
     ## What it checks
     The keys of `modules:` against the module names of mergekit's architectures:
-    `default` for single-module models; `text_decoder`, `vision_tower` (`vision_model`
-    for Llama 4) and `multi_modal_projector` for vision-language models; `encoder`,
-    `decoder` (and `shared` for T5). A name one or two letters from one of these is an
-    error. A config that names some modules of a vision-language or encoder-decoder
-    model but not the others is a warning.
+
+    - `default` for single-module models;
+    - `text_decoder`, `vision_tower` (`vision_model` for Llama 4) and
+      `multi_modal_projector` for vision-language models;
+    - `encoder` and `decoder` (and `shared` for T5).
+
+    A name one or two letters from one of these is an error. A config that names some
+    modules of a vision-language or encoder-decoder model but not the others is a
+    warning.
 
     ## Why it matters
     mergekit fails with a KeyError on an unknown module name when it plans the merge,

@@ -35,7 +35,7 @@ class UnknownDtype(Rule):
     `dtype` and `out_dtype` against `bfloat16`, `float16`, `float32`, `float64`
     (mergekit 0.1.5 and later), with an optional `torch.` prefix. Common spellings
     such as `bf16`, `fp16`, `half` or `bfloat` get the name they stand for. `int64`
-    is a name mergekit knows, but as `dtype` it fails mid-merge and as `out_dtype` it
+    is a name mergekit accepts, but as `dtype` it fails mid-merge and as `out_dtype` it
     truncates every weight, so it is an error too.
 
     ## Why it matters
@@ -267,8 +267,9 @@ class TokenEmbeddingSource(Rule):
     `kind: zero` source takes no other keys. `pad_to_multiple_of` must be positive.
 
     ## Why it matters
-    The embedding comes from somewhere other than the config says, without a word;
-    a model token without `model` fails when the config is loaded.
+    The embedding silently comes from somewhere other than the config describes. A
+    model token without `model` fails when the config is loaded, and an entry without
+    a source fails mid-merge.
 
     ## Failing example
     ```yaml

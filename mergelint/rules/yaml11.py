@@ -23,7 +23,7 @@ BOOL_WORDS = re.compile(r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)"
 OCTAL = re.compile(r"[-+]?0[0-7_]+")
 SEXAGESIMAL = re.compile(r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
 # A number in exponent form. YAML 1.1 reads it as a float only with a dot in the
-# mantissa and a sign in the exponent (`1.0e-5`, `1.0e+5`); `1e-5` and `1.0e5` are strings.
+# mantissa and a sign in the exponent (`1.0e-5`, `1.0e+5`), so `1e-5` and `1.0e5` are strings.
 EXPONENT_NUMBER = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+")
 
 # Parameters that are booleans in every method that reads them: `no` there means false.
@@ -42,10 +42,13 @@ class Yaml11Surprise(Rule):
     """A plain value that YAML 1.1 reads as something other than it looks like.
 
     ## What it checks
-    Plain (unquoted) scalars: `yes`, `no`, `on`, `off`, `y`, `n` (booleans in YAML
-    1.1) used as parameter values; integers with a leading zero (`010` is octal 8);
-    colon-separated numbers (`1:30` is 90 in base 60); and numbers in exponent form
-    without a dot (`1e-5`), which YAML 1.1 reads as strings.
+    Plain (unquoted) scalars that YAML 1.1 reads otherwise than they look:
+
+    - `yes`, `no`, `on`, `off`, `y`, `n` (booleans) as values of numeric parameters;
+    - integers with a leading zero (`010` is octal 8);
+    - colon-separated numbers (`1:30` is 90 in base 60);
+    - numbers in exponent form without a dot or a signed exponent (`1e-5`, `1.0e5`),
+      which are strings.
 
     ## Why it matters
     mergekit reads configs with PyYAML, a YAML 1.1 parser. A weight of `010` is 8,

@@ -457,6 +457,7 @@ def test_silent_value_mistakes():
       - model: org/b
         parameters: {weight: 1}
     """
+
     restart = """\
     merge_method: slerp
     base_model: org/a
@@ -470,6 +471,7 @@ def test_silent_value_mistakes():
     parameters:
       t: [0.0, 1.0]
     """
+
     bool_gradient = """\
     merge_method: ties
     base_model: org/base
@@ -478,6 +480,7 @@ def test_silent_value_mistakes():
       - model: org/a
         parameters: {weight: 1}
     """
+
     assert findings(row_wise, "MK3") == ["2:32 MK305"]
     assert findings(restart, "MK3") == ["11:6 MK309"]
     assert findings(bool_gradient, "MK3") == ["3:25 MK305"]

@@ -173,7 +173,7 @@ def test_distant_key_is_not_taken_for_required_one():
     assert findings(source, "MK1") == ["1:1 MK101", "1:1 MK103"]
 
 
-def test_empty_value_for_non_optional_default_is_an_error():
+def test_empty_non_optional_value_errors():
     source = """\
     base_model: org/base
     gate_mode:
@@ -204,6 +204,7 @@ def test_module_names():
           - model: org/a
             parameters: {weight: 1}
     """
+
     partial = """\
     merge_method: linear
     modules:
@@ -212,6 +213,7 @@ def test_module_names():
           - model: org/a
             parameters: {weight: 1}
     """
+
     single = """\
     merge_method: linear
     modules:
@@ -220,6 +222,7 @@ def test_module_names():
           - model: org/a
             parameters: {weight: 1}
     """
+
     assert findings(misspelled, "MK108") == ["7:3 MK108"]
     assert findings(partial, "MK108") == ["2:1 MK108"]
     assert findings(single) == []
