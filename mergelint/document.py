@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from mergelint.model import MergeConfig, build
-from mergelint.tree import Value, walk_nodes
+from mergelint.model import MergeConfig, Rebuilt, build
+from mergelint.nodes import Node
+from mergelint.tree import PathChain, Value, walk_nodes
 
 
 @dataclass
@@ -28,12 +29,24 @@ class Document:
             self._memo[name] = compute(self)
         return self._memo[name]
 
+    def view(self, name: str, produce: Callable[[Document], Iterable]) -> Iterable:
+        """Return a view several rules share: kept for a document, rebuilt for a large one."""
+        if self.large:
+            return Rebuilt(lambda: produce(self))
+        return self.memo(name, lambda d: list(produce(d)))
+
+    @cached_property
+    def large(self) -> bool:
+        """Tell whether the document's file is large (see nodes.LARGE_STORE)."""
+        node = self.root.node
+        return node is not None and node.store.large
+
     @property
-    def nodes(self) -> list:
+    def nodes(self) -> Iterable[tuple[Node, PathChain]]:
         """Every node of the document once, with its path chain (see ``tree.walk_nodes``)."""
-        return self.memo("nodes", lambda d: list(walk_nodes(d.root.node)))
+        return self.view("nodes", lambda d: walk_nodes(d.root.node))
 
     @cached_property
     def merge(self) -> MergeConfig:
         """The slice view of a mergekit-yaml document."""
-        return build(self.root)
+        return build(self.root, keep=not self.large)

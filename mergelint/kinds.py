@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from yaml.nodes import MappingNode, Node, ScalarNode
-
+from mergelint.nodes import MappingNode, Node, ScalarNode
 from mergelint.tree import NULL_TAG
 
 KINDS = ("merge", "moe", "multi", "evolve", "bakllama", "unknown")

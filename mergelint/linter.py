@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from yaml.nodes import MappingNode
-
 from mergelint import kinds
 from mergelint.diagnostics import Diagnostic, Severity, Span
 from mergelint.document import Document
 from mergelint.engine import Registry
 from mergelint.grammar.walker import walk
+from mergelint.nodes import MappingNode
 from mergelint.parsing import parse
 from mergelint.reading import Source, read_file
 from mergelint.rules.input import NotAMergekitConfig, YamlSyntaxError
@@ -117,7 +116,7 @@ def _documents(parsed, file_kind: str, text: str) -> list[Document]:
             # checking it against the mergekit-yaml grammar as well would only repeat that.
             document_kind = "merge" if kinds.document_kind(root) in ("merge", "unknown") else "other-stage"
         document = Document(Value(root, "", index), document_kind, index, text, documents)
-        if index < len(parsed.walks):
+        if index < len(parsed.walks) and parsed.walks[index] is not None:
             document.memo("nodes", lambda _, walked=parsed.walks[index]: walked)
         documents.append(document)
     return documents

@@ -9,8 +9,8 @@ and so its position.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
-
 
 from mergelint.tree import Value
 
@@ -161,7 +161,7 @@ class MergeConfig:
         self.base_model = base_model
         self.base_ref = base_ref
         self.parameters = parameters
-        self.slices: list[Slice] = []
+        self.slices: list[Slice] | Rebuilt = []
         self.form: str | None = None
 
     def base_for(self, slice_: Slice) -> tuple[Value | None, ModelRef | None]:
@@ -199,35 +199,50 @@ def _models_slice(models: Value, config: MergeConfig, module: str, module_parame
     return Slice(inputs, models, module, None, None, module_parameters, form="models")
 
 
-def _slices(slices: Value, module: str, module_parameters: Value | None) -> list[Slice]:
-    result = []
+def _slices(slices: Value, module: str, module_parameters: Value | None) -> Iterator[Slice]:
     for slice_value in slices.items():
         if not slice_value.is_mapping:
             continue
         inputs = []
         sources = slice_value.get("sources")
         for source in sources.items() if sources is not None else []:
-            if not source.is_mapping or source.get("model") is None:
+            model = source.get("model") if source.is_mapping else None
+            if model is None:
                 continue
-            model = source.get("model")
             inputs.append(
                 Input(model, parse_reference(model), source, source.get("layer_range"), _mapping(source.get("parameters")))
             )
-        result.append(
-            Slice(
-                inputs,
-                slice_value,
-                module,
-                _mapping(slice_value.get("parameters")),
-                slice_value.get("base_model"),
-                module_parameters,
-            )
+        yield Slice(
+            inputs,
+            slice_value,
+            module,
+            _mapping(slice_value.get("parameters")),
+            slice_value.get("base_model"),
+            module_parameters,
         )
-    return result
 
 
-def build(root: Value) -> MergeConfig:
-    """Build the slice view of a mergekit-yaml document (root must be a mapping)."""
+class Rebuilt:
+    """A view built again on each pass over it, in place of a list.
+
+    A large document's views, kept as lists, would take many times the document's
+    size in memory; rebuilt, they take only what one pass holds at a time.
+    """
+
+    __slots__ = ("produce",)
+
+    def __init__(self, produce: Callable[[], Iterable]):
+        self.produce = produce
+
+    def __iter__(self) -> Iterator:
+        return iter(self.produce())
+
+
+def build(root: Value, keep: bool = True) -> MergeConfig:
+    """Build the slice view of a mergekit-yaml document (root must be a mapping).
+
+    With ``keep`` false the slices are rebuilt on each pass over them (see Rebuilt).
+    """
     method = root.get("merge_method")
     base_model = root.get("base_model")
     if base_model is not None and base_model.is_null:
@@ -246,10 +261,19 @@ def build(root: Value) -> MergeConfig:
         return config
     config.form = present[0]
 
+    config.slices = list(_all_slices(root, config)) if keep else Rebuilt(lambda: _all_slices(root, config))
+    return config
+
+
+def _all_slices(root: Value, config: MergeConfig) -> Iterator[Slice]:
     if config.form == "models":
-        config.slices = [_models_slice(root.get("models"), config, "default", None)] if root.get("models").is_sequence else []
+        models = root.get("models")
+        if models.is_sequence:
+            yield _models_slice(models, config, "default", None)
     elif config.form == "slices":
-        config.slices = _slices(root.get("slices"), "default", None) if root.get("slices").is_sequence else []
+        slices = root.get("slices")
+        if slices.is_sequence:
+            yield from _slices(slices, "default", None)
     else:
         modules = root.get("modules")
         for name, module in modules.entries() if modules.is_mapping else []:
@@ -258,10 +282,9 @@ def build(root: Value) -> MergeConfig:
             module_parameters = _mapping(module.get("parameters"))
             models, slices = module.get("models"), module.get("slices")
             if _truthy(slices) and slices.is_sequence:
-                config.slices.extend(_slices(slices, str(name), module_parameters))
+                yield from _slices(slices, str(name), module_parameters)
             elif _truthy(models) and models.is_sequence:
-                config.slices.append(_models_slice(models, config, str(name), module_parameters))
-    return config
+                yield _models_slice(models, config, str(name), module_parameters)
 
 
 def _truthy(value: Value | None) -> bool:

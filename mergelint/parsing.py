@@ -1,27 +1,28 @@
 """Parsing: text to YAML documents of positioned nodes, with the loader's own problems.
 
-PyYAML's composer is the parser mergekit uses (through ``yaml.safe_load``), so a file
-parses here exactly when it parses there. libyaml's composer is used where PyYAML was
+PyYAML's parser is the one mergekit uses (through ``yaml.safe_load``), so a file
+parses here exactly when it parses there. libyaml's parser is used where PyYAML was
 built with it: it is many times faster and stops nesting at 1,000 levels with a clean
-error. Everything after composing walks nodes iteratively and visits each node once,
-because aliases make a document a graph that can be exponentially larger as a tree.
+error. Its events are composed into the compact store of ``mergelint.nodes`` by the
+steps PyYAML's composer takes. Everything after composing walks nodes iteratively and
+visits each node once, because aliases make a document a graph that can be
+exponentially larger as a tree.
 """
 
 from __future__ import annotations
 
 import functools
-import gc
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from mergelint import nodes
 from mergelint.diagnostics import Diagnostic, Span
+from mergelint.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from mergelint.rules.input import DuplicateKey, YamlConstructorError, YamlSyntaxError
 from mergelint.tree import MERGE_TAG, PathChain, format_path, scalar_value, span_of, walk_nodes
-
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 KNOWN_TAGS = frozenset(yaml.constructor.SafeConstructor.yaml_constructors) - {None}
 
@@ -31,23 +32,25 @@ class ParsedText:
     """The documents of one text (a None root for an empty document) and parse problems."""
 
     documents: list[Node | None] = field(default_factory=list)
-    # Each document's nodes in walk order with their path chains, for the stages after.
-    walks: list[list[tuple[Node, PathChain]]] = field(default_factory=list)
+    # Each document's nodes in walk order with their path chains, kept for the stages
+    # after when the text is not large.
+    walks: list[list[tuple[Node, PathChain]] | None] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     complete: bool = True
 
 
+# Texts from this size up have the allocator tuned for large blocks first (see below).
+LARGE_TEXT = 1 << 20
+
+
 def parse(text: str) -> ParsedText:
     """Compose every document of ``text`` and report what ``yaml.safe_load`` would reject."""
+    if len(text) >= LARGE_TEXT:
+        _map_large_blocks()
     result = ParsedText()
-    # Every node composed stays alive, so the cyclic garbage collector would only scan
-    # a growing heap again and again. Pausing it cut composing a 5 MB config from about
-    # 8 s to 1.5 s (libyaml 0.2, CPython 3.11, tests/test_hostile.py's slices shape).
-    collecting = gc.isenabled()
-    gc.disable()
+    store = nodes.Store(text)
     try:
-        for root in yaml.compose_all(text, Loader=Loader):
-            result.documents.append(root)
+        nodes.compose(store)
     except yaml.MarkedYAMLError as error:
         result.complete = False
         result.diagnostics.append(_syntax_error(error, text))
@@ -65,24 +68,43 @@ def parse(text: str) -> ParsedText:
         result.diagnostics.append(
             YamlSyntaxError.report(Span.point(1, 1), f"invalid YAML: {error}", "fix the YAML syntax")
         )
-    finally:
-        if collecting:
-            gc.enable()
 
-    # Without an anchor there is no alias, so no document can expand.
-    has_anchors = "&" in text
+    result.documents = [store.node(root) if root is not None else None for root in store.roots]
     for index, root in enumerate(result.documents):
         if root is not None:
-            expansion = _alias_expansion_problem(root) if has_anchors else None
+            # Without an alias no document can expand.
+            expansion = _alias_expansion_problem(root) if store.has_aliases else None
             if expansion is not None:
                 result.complete = False
                 result.diagnostics.append(replace(expansion, document=index))
-            walked = list(walk_nodes(root))
-            result.walks.append(walked)
+            walked = walk_nodes(root) if store.large else list(walk_nodes(root))
+            result.walks.append(None if store.large else walked)
             result.diagnostics.extend(_loader_problems(walked, index))
         else:
-            result.walks.append([])
+            result.walks.append(None)
     return result
+
+
+@functools.cache
+def _map_large_blocks() -> None:
+    """Have glibc's allocator give every large block its own mapping, returned when freed.
+
+    glibc raises its threshold for mapping a block each time a mapped block is freed,
+    as the file's bytes are once decoded. The store's arrays then grow on the heap,
+    where the blocks they leave as they grow are kept, not returned: a 5 MB config
+    peaked at 66 MB where 52 MB was enough with a fixed threshold (bench/run.py (d)).
+    Setting the threshold fixes it. Elsewhere than glibc this does nothing.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        libc.mallopt(M_MMAP_THRESHOLD, 128 * 1024)
+    except (OSError, AttributeError):
+        pass
+
+
+M_MMAP_THRESHOLD = -3  # mallopt's parameter number in glibc's malloc.h
 
 
 # The checks after parsing walk each document as the tree mergekit reads, where an alias
@@ -93,40 +115,38 @@ MAX_ALIAS_EXPANSION = 10
 MIN_EXPANSION_LIMIT = 10_000
 
 
-def _children(node: Node) -> list[Node]:
-    if isinstance(node, MappingNode):
-        return [child for pair in node.value for child in pair]
-    if isinstance(node, SequenceNode):
-        return node.value
-    return []
-
-
 def _alias_expansion_problem(root: Node) -> Diagnostic | None:
     """Report a document whose aliases expand it too far, or that contains itself."""
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()
-    stack: list[tuple[Node, bool]] = [(root, False)]
+    store = root.store
+    meta, data, sizes, links = store.meta, store.data, store.sizes, store.links
+    # Each node's size as a tree, once known; -1 while it is not.
+    expanded_sizes = array("q", [-1]) * len(store)
+    open_nodes = bytearray(len(store))
+    written = 0
+    stack: list[tuple[int, bool]] = [(root.id, False)]
     while stack:
-        node, finished = stack.pop()
+        node_id, finished = stack.pop()
+        children = links[data[node_id] : data[node_id] + sizes[node_id]] if meta[node_id] & 3 else ()
         if finished:
-            open_nodes.discard(id(node))
+            open_nodes[node_id] = 0
             # Capped so that the sums stay small numbers even for exponential trees.
-            sizes[id(node)] = min(1 + sum(sizes[id(child)] for child in _children(node)), 1 << 62)
+            expanded_sizes[node_id] = min(1 + sum(expanded_sizes[child] for child in children), 1 << 62)
+            written += 1
             continue
-        if id(node) in sizes:
+        if expanded_sizes[node_id] >= 0:
             continue
-        if id(node) in open_nodes:
+        if open_nodes[node_id]:
             # Only the nodes on the path from the root are open, so this one contains itself.
             return YamlSyntaxError.report(
-                span_of(node),
+                span_of(store.node(node_id)),
                 "an alias refers to a node that contains it, so the document is infinitely deep",
                 "replace the alias with a copy of the values it stands for; mergekit cannot validate a recursive config",
             )
-        open_nodes.add(id(node))
-        stack.append((node, True))
-        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+        open_nodes[node_id] = 1
+        stack.append((node_id, True))
+        stack.extend((child, False) for child in children if expanded_sizes[child] < 0)
 
-    written, expanded = len(sizes), sizes[id(root)]
+    expanded = expanded_sizes[root.id]
     limit = max(MAX_ALIAS_EXPANSION * written, MIN_EXPANSION_LIMIT)
     if expanded <= limit:
         return None
@@ -169,12 +189,12 @@ def _line_prefix(text: str, mark) -> str:
     return text[start : mark.index + 1] if 0 <= start <= mark.index < len(text) else ""
 
 
-def _loader_problems(walked: list[tuple[Node, PathChain]], document: int) -> Iterator[Diagnostic]:
+def _loader_problems(walked: Iterator[tuple[Node, PathChain]], document: int) -> Iterator[Diagnostic]:
     # A `<<` key is applied by the loader, but `<<` anywhere else has no constructor.
     # walk_nodes yields a mapping before its keys, so its merge keys are known in time.
-    merge_keys: set[int] = set()
+    merge_keys: set[Node] = set()
     for node, path in walked:
-        if id(node) in merge_keys:
+        if node in merge_keys:
             continue
         if node.tag not in KNOWN_TAGS and node.tag != MERGE_TAG:
             yield _at(
@@ -189,7 +209,7 @@ def _loader_problems(walked: list[tuple[Node, PathChain]], document: int) -> Ite
         elif isinstance(node, ScalarNode):
             yield from _scalar_problems(node, path, document)
         if isinstance(node, MappingNode):
-            merge_keys.update(id(key) for key, _ in node.value if key.tag == MERGE_TAG)
+            merge_keys.update(key for key, _ in node.value if key.tag == MERGE_TAG)
             yield from _mapping_problems(node, path, document)
 
 
@@ -218,7 +238,7 @@ def _construction_problem(tag: str, text: str) -> str | None:
     """Return why ``yaml.safe_load`` cannot construct a scalar, or None; cached by value,
     since configs repeat the same numbers and booleans many times."""
     try:
-        yaml.constructor.SafeConstructor().construct_object(ScalarNode(tag, text))
+        yaml.constructor.SafeConstructor().construct_object(yaml.nodes.ScalarNode(tag, text))
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, KeyError, AttributeError) as error:
         return getattr(error, "problem", None) or str(error)
     return None

@@ -2,20 +2,20 @@
 
 mergekit loads configs with ``yaml.safe_load``. The view gives the same values
 (YAML 1.1 resolution, merge keys ``<<`` applied, the last of duplicate keys kept)
-while every value keeps its node, and so its position. Nothing here mutates the
-nodes: aliases share node objects, and PyYAML's own constructor rewrites mappings
-in place when it applies merge keys.
+while every value keeps its node, and so its position. Nodes are handles into the
+compact store of ``mergelint.nodes``; aliases share node ids.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mergelint.diagnostics import Span
+from mergelint.nodes import MAPPING, SCALAR, SEQUENCE, MappingNode, Node, ScalarNode, SequenceNode, Store
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -24,7 +24,9 @@ INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 BOOL_TAG = "tag:yaml.org,2002:bool"
 
-_constructor = yaml.constructor.SafeConstructor()
+# A document's mappings whose effective pairs are kept at once; past this the cache
+# starts over, so that a large document's views stay bounded in memory.
+MAX_CACHED_MAPPINGS = 2048
 
 # A node's key path as a chain of (parent chain, key) pairs, None at the root: building
 # it costs one tuple per node, and only paths that end up in a diagnostic are formatted.
@@ -48,10 +50,21 @@ def scalar_value(node: ScalarNode) -> Any:
         return node.value
     if tag == NULL_TAG:
         return None
+    return construct(tag, node.value)
+
+
+@functools.lru_cache(maxsize=4096)
+def construct(tag: str, text: str) -> Any:
+    """Construct a scalar from its tag and text; on failure return the text.
+
+    Cached by value, since configs repeat the same numbers and booleans many times;
+    every value constructed here is immutable.
+    """
+    constructor = yaml.constructor.SafeConstructor()
     try:
-        return _constructor.construct_object(node)
+        return constructor.construct_object(yaml.nodes.ScalarNode(tag, text))
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, KeyError, AttributeError):
-        return node.value
+        return text
 
 
 def mapping_pairs(node: MappingNode, _active: frozenset[int] = frozenset()) -> list[tuple[Node, Node]]:
@@ -61,7 +74,7 @@ def mapping_pairs(node: MappingNode, _active: frozenset[int] = frozenset()) -> l
     A malformed merge value is left out here. So is a mapping that merges itself through
     an alias, on which PyYAML recurses forever. The parsing stage reports both.
     """
-    active = _active | {id(node)}
+    active = _active | {node.id}
     merged: list[tuple[Node, Node]] = []
     own: list[tuple[Node, Node]] = []
     for key_node, value_node in node.value:
@@ -72,9 +85,49 @@ def mapping_pairs(node: MappingNode, _active: frozenset[int] = frozenset()) -> l
         if isinstance(value_node, SequenceNode):
             sources = list(reversed(sources))
         for source in sources:
-            if isinstance(source, MappingNode) and id(source) not in active and len(active) < 64:
+            if isinstance(source, MappingNode) and source.id not in active and len(active) < 64:
                 merged.extend(mapping_pairs(source, active))
     return merged + own
+
+
+def effective_pairs(node: MappingNode) -> dict[Any, tuple[int, int]]:
+    """Return a mapping's (key id, value id) by key, as ``yaml.safe_load`` builds its dict.
+
+    Keys are constructed (``1`` is an int); the last of repeated keys wins and takes
+    its place in the order. Lists and mappings as keys are left out, and so are keys
+    that cannot be hashed; the parsing stage reports both.
+    """
+    store = node.store
+    meta, tags, tag_names, scalar = store.meta, store.tags, store.tag_names, store.scalar
+    entries = store.children(node.id)
+    pairs: dict[Any, tuple[int, int]] = {}
+    for index in range(0, len(entries), 2):
+        key_id = entries[index]
+        if meta[key_id] & 3 != SCALAR:
+            continue
+        tag = tag_names[tags[key_id]]
+        if tag == MERGE_TAG:
+            return _merged_pairs(node)
+        key = scalar(key_id) if tag == STR_TAG else scalar_value(store.node(key_id))
+        try:
+            pairs.pop(key, None)
+            pairs[key] = (key_id, entries[index + 1])
+        except TypeError:
+            continue
+    return pairs
+
+
+def _merged_pairs(node: MappingNode) -> dict[Any, tuple[int, int]]:
+    pairs: dict[Any, tuple[int, int]] = {}
+    for key_node, value_node in mapping_pairs(node):
+        if isinstance(key_node, ScalarNode):
+            key = scalar_value(key_node)
+            try:
+                pairs.pop(key, None)
+                pairs[key] = (key_node.id, value_node.id)
+            except TypeError:
+                continue
+    return pairs
 
 
 class Value:
@@ -85,22 +138,23 @@ class Value:
     shared by every Value of that document through ``cache``.
     """
 
-    __slots__ = ("node", "document", "key_node", "_path", "_parent", "_key", "_cache")
+    __slots__ = ("node", "document", "_key_node", "_path", "_parent", "_key", "_cache")
 
     def __init__(
         self,
         node: Node,
         key_path: str = "",
         document: int = 0,
-        key_node: Node | None = None,
+        key_node: Node | int | None = None,
         *,
         parent: Value | None = None,
         key: Any = None,
-        cache: dict[int, dict[Any, tuple[Node, Node]]] | None = None,
+        cache: dict[int, dict[Any, tuple[int, int]]] | None = None,
     ):
         self.node = node
         self.document = document
-        self.key_node = key_node
+        # The key's node, or its id until the node is asked for.
+        self._key_node = key_node
         self._path = key_path if parent is None else None
         self._parent = parent
         self._key = key
@@ -108,6 +162,14 @@ class Value:
 
     def __repr__(self) -> str:
         return f"Value({self.key_path or '<root>'}: {self.node.tag})"
+
+    @property
+    def key_node(self) -> Node | None:
+        """The node of the key this value sits under, or None for the root and list items."""
+        key_node = self._key_node
+        if type(key_node) is int:
+            key_node = self._key_node = self.node.store.node(key_node)
+        return key_node
 
     @property
     def parent(self) -> Value | None:
@@ -128,7 +190,8 @@ class Value:
     @property
     def key_span(self) -> Span:
         """The span of the key this value sits under, or of the value itself."""
-        return span_of(self.key_node) if self.key_node is not None else self.span
+        key_node = self.key_node
+        return span_of(key_node) if key_node is not None else self.span
 
     @property
     def tag(self) -> str:
@@ -168,20 +231,15 @@ class Value:
         """The scalar's value as mergekit's loader constructs it; None for collections."""
         return scalar_value(self.node) if self.is_scalar else None
 
-    def _mapping(self) -> dict[Any, tuple[Node, Node]]:
-        pairs = self._cache.get(id(self.node))
+    def _mapping(self) -> dict[Any, tuple[int, int]]:
+        """Return the effective pairs of a mapping as node ids, keyed by constructed key."""
+        node = self.node
+        pairs = self._cache.get(node.id)
         if pairs is None:
-            pairs = {}
-            if self.is_mapping:
-                for key_node, value_node in mapping_pairs(self.node):
-                    if isinstance(key_node, ScalarNode):
-                        key = scalar_value(key_node)
-                        try:
-                            pairs.pop(key, None)
-                            pairs[key] = (key_node, value_node)
-                        except TypeError:
-                            continue  # an unhashable key; the parsing stage reports it
-            self._cache[id(self.node)] = pairs
+            pairs = effective_pairs(node) if isinstance(node, MappingNode) else {}
+            if len(self._cache) >= MAX_CACHED_MAPPINGS:
+                self._cache.clear()
+            self._cache[node.id] = pairs
         return pairs
 
     def _child_path(self, key: Any) -> str:
@@ -194,7 +252,10 @@ class Value:
         pair = self._mapping().get(key)
         if pair is None:
             return None
-        return Value(pair[1], document=self.document, key_node=pair[0], parent=self, key=key, cache=self._cache)
+        return Value(
+            self.node.store.node(pair[1]), document=self.document, key_node=pair[0], parent=self, key=key,
+            cache=self._cache,
+        )
 
     def has(self, key: str) -> bool:
         """Tell whether ``key`` is present with a value other than null."""
@@ -206,22 +267,20 @@ class Value:
 
     def entries(self) -> Iterator[tuple[Any, Value]]:
         """Yield (key, value) for each effective key of a mapping, in document order."""
-        for key, (key_node, value_node) in self._mapping().items():
-            yield key, Value(value_node, document=self.document, key_node=key_node, parent=self, key=key, cache=self._cache)
+        store = self.node.store
+        for key, (key_id, value_id) in self._mapping().items():
+            yield key, Value(
+                store.node(value_id), document=self.document, key_node=key_id, parent=self, key=key, cache=self._cache
+            )
 
     def own_pairs(self) -> Iterator[tuple[Node, Node]]:
         """Yield the pairs written in this mapping itself, merge keys and duplicates included."""
         if self.is_mapping:
             yield from self.node.value
 
-    def items(self) -> list[Value]:
+    def items(self) -> Items:
         """Return the items of a sequence; empty for anything else."""
-        if not self.is_sequence:
-            return []
-        return [
-            Value(node, document=self.document, parent=self, key=index, cache=self._cache)
-            for index, node in enumerate(self.node.value)
-        ]
+        return Items(self if self.is_sequence else None)
 
     def __bool__(self) -> bool:
         # A Value is always truthy, even an empty list or a scalar: test emptiness with len().
@@ -248,6 +307,38 @@ class Value:
         return {key: value.plain(depth + 1) for key, value in self.entries()}
 
 
+class Items(Sequence):
+    """The items of a sequence value, each made when it is reached.
+
+    A list of every item would hold a large document's slices all at once.
+    """
+
+    __slots__ = ("sequence", "ids")
+
+    def __init__(self, sequence: Value | None):
+        self.sequence = sequence
+        self.ids = sequence.node.store.children(sequence.node.id) if sequence is not None else ()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.ids)))]
+        if index < 0:
+            index += len(self.ids)
+        return self._item(index, self.ids[index])
+
+    def __iter__(self) -> Iterator[Value]:
+        for index, item_id in enumerate(self.ids):
+            yield self._item(index, item_id)
+
+    def _item(self, index: int, item_id: int) -> Value:
+        sequence = self.sequence
+        node = sequence.node.store.node(item_id)
+        return Value(node, document=sequence.document, parent=sequence, key=index, cache=sequence._cache)
+
+
 def format_path(chain: PathChain) -> str:
     """Format a path chain as ``models[0].parameters.weight``."""
     keys = []
@@ -266,21 +357,42 @@ def format_path(chain: PathChain) -> str:
 
 
 def walk_nodes(root: Node) -> Iterator[tuple[Node, PathChain]]:
-    """Yield each node reachable from ``root`` once, with the path chain where it is first met."""
-    seen: set[int] = set()
-    stack: list[tuple[Node, PathChain]] = [(root, None)]
+    """Yield each node reachable from ``root`` once, with the path chain where it is first met.
+
+    A mapping comes before its keys and values, and each key before its value. The walk
+    holds one iterator per open collection, not the children of all of them.
+    """
+    store = root.store
+    # Without aliases every node has one parent, so none can be met twice.
+    seen = bytearray(len(store)) if store.has_aliases else None
+    stack: list[Iterator[tuple[int, PathChain]]] = [iter(((root.id, None),))]
     while stack:
-        node, path = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        yield node, path
-        if isinstance(node, MappingNode):
-            children = []
-            for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, ScalarNode) else "?"
-                children.append((value_node, (path, key)))
-                children.append((key_node, path))
-            stack.extend(reversed(children))
-        elif isinstance(node, SequenceNode):
-            stack.extend(reversed([(child, (path, i)) for i, child in enumerate(node.value)]))
+        for node_id, path in stack[-1]:
+            if seen is not None:
+                if seen[node_id]:
+                    continue
+                seen[node_id] = 1
+            yield store.node(node_id), path
+            kind = store.meta[node_id] & 3
+            if kind == MAPPING:
+                stack.append(_pairs_of(store, node_id, path))
+                break
+            if kind == SEQUENCE:
+                stack.append(_items_of(store, node_id, path))
+                break
+        else:
+            stack.pop()
+
+
+def _pairs_of(store: Store, node_id: int, path: PathChain) -> Iterator[tuple[int, PathChain]]:
+    entries = store.children(node_id)
+    for index in range(0, len(entries), 2):
+        key_id = entries[index]
+        yield key_id, path
+        key = store.scalar(key_id) if store.meta[key_id] & 3 == SCALAR else "?"
+        yield entries[index + 1], (path, key)
+
+
+def _items_of(store: Store, node_id: int, path: PathChain) -> Iterator[tuple[int, PathChain]]:
+    for index, item_id in enumerate(store.children(node_id)):
+        yield item_id, (path, index)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from mergelint.diagnostics import Diagnostic, Severity
 from mergelint.document import Document
 from mergelint.engine import Rule
+from mergelint.model import Slice
 from mergelint.tree import INT_TAG, Value
 
 
@@ -268,28 +269,37 @@ class LayerStackGap(Rule):
     phase = 8
 
     def check(self, document: Document) -> Iterator[Diagnostic]:
-        stack = [s for s in document.merge.slices if s.form == "slices"]
-        if not stack or any(len(s.inputs) != 1 for s in stack):
-            return
-        ranges = [(s, layer_bounds(s.inputs[0].layer_range)) for s in stack]
-        if any(bounds is None for _, bounds in ranges):
+        # Two passes over the stacked slices, so that a large config's slices are not
+        # all held at once: the first makes sure each has one input and a valid range.
+        stacked = 0
+        for slice_ in _stacked(document):
+            if len(slice_.inputs) != 1 or layer_bounds(slice_.inputs[0].layer_range) is None:
+                return
+            stacked += 1
+        if not stacked:
             return
 
-        first_slice, (first_start, _) = ranges[0]
-        if first_start == 1:
-            yield self.report(
-                first_slice.inputs[0].layer_range,
-                "the stacked slices start at layer 1, so layer 0 of the model is dropped "
-                "(ranges are half-open [start, end) and layers count from 0)",
-                "start the first slice at 0",
-            )
-
-        for (previous, (_, previous_end)), (current, (start, end)) in zip(ranges, ranges[1:]):
-            if start == previous_end + 1:
+        previous_end = None
+        for slice_ in _stacked(document):
+            layer_range = slice_.inputs[0].layer_range
+            start, end = layer_bounds(layer_range)
+            if previous_end is None and start == 1:
                 yield self.report(
-                    current.inputs[0].layer_range,
+                    layer_range,
+                    "the stacked slices start at layer 1, so layer 0 of the model is dropped "
+                    "(ranges are half-open [start, end) and layers count from 0)",
+                    "start the first slice at 0",
+                )
+            elif previous_end is not None and start == previous_end + 1:
+                yield self.report(
+                    layer_range,
                     f"this slice starts at layer {start}, one after the previous slice ends ({previous_end}), so "
                     f"layer {previous_end} is dropped (ranges are half-open [start, end))",
                     f"start this slice at {previous_end}, or end the previous one at {start}",
                 )
+            previous_end = end
+
+
+def _stacked(document: Document) -> Iterator[Slice]:
+    return (slice_ for slice_ in document.merge.slices if slice_.form == "slices")
 

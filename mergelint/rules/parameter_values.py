@@ -12,6 +12,7 @@ from mergelint.document import Document
 from mergelint.engine import Rule
 from mergelint.facts.methods import Method, Parameter
 from mergelint.facts.values import TENSOR_NAME_PARTS
+from mergelint.nodes import Node
 from mergelint.resolve import inputs_needing, lookup, numbers
 from mergelint.rules.methods import method_of
 from mergelint.rules.parameters import BOOL_WORDS, parameter_maps
@@ -129,19 +130,19 @@ class InvalidParameterValue(Rule):
             return
         config = document.merge
         density_parameter, epsilon_parameter = method.parameter("density"), method.parameter("epsilon")
-        seen: set[int] = set()
+        seen: set[Node] = set()
         for slice_ in config.slices:
             for item in inputs_needing(method, density_parameter, config, slice_):
                 density = lookup(config, slice_, item, density_parameter).setting
                 epsilon_setting = lookup(config, slice_, item, epsilon_parameter).setting
                 epsilons = [v.value for v in numbers(epsilon_setting) if _is_number(v)] if epsilon_setting else [0.15]
                 for value in numbers(density) if density is not None else []:
-                    if not _is_number(value) or id(value.node) in seen:
+                    if not _is_number(value) or value.node in seen:
                         continue
                     d = float(value.value)
                     for e in epsilons:
                         if 0 < d < 1 and not (0 < d - float(e) and d + float(e) < 1):
-                            seen.add(id(value.node))
+                            seen.add(value.node)
                             yield self.report(
                                 value,
                                 f"density {d:g} with epsilon {float(e):g} puts density ± epsilon outside (0, 1); "
@@ -662,8 +663,10 @@ class GradientRestartsPerSlice(Rule):
 
     def check(self, document: Document) -> Iterator[Diagnostic]:
         config = document.merge
-        slices = [s for s in config.slices if s.form == "slices"]
-        if len(slices) < 2 or config.parameters is None:
+        if config.parameters is None:
+            return
+        slices = sum(1 for slice_ in config.slices if slice_.form == "slices")
+        if slices < 2:
             return
         for key, setting in config.parameters.entries():
             gradient = _gradient_in(setting)
@@ -672,7 +675,7 @@ class GradientRestartsPerSlice(Rule):
             yield self.report(
                 gradient,
                 f"`{key}` is a gradient at the top level, and mergekit stretches it over each of the "
-                f"{len(slices)} slices separately, so it restarts at every slice",
+                f"{slices} slices separately, so it restarts at every slice",
                 "give each slice its own `parameters` with its part of the gradient, if one gradient over "
                 "the whole model was meant",
             )

@@ -9,9 +9,7 @@ written beside it, is silently ignored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from yaml.nodes import ScalarNode
+from collections.abc import Iterable, Iterator
 
 from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity, replace_node
 from mergelint.document import Document
@@ -19,6 +17,7 @@ from mergelint.engine import Rule
 from mergelint.facts.methods import ALL_PARAMETER_NAMES, METHODS, RETIRED_PARAMETERS, Method, Parameter
 from mergelint.grammar.spec import MapSpec
 from mergelint.model import Input, MergeConfig, Slice
+from mergelint.nodes import Node, ScalarNode
 from mergelint.resolve import inputs_needing, lookup
 from mergelint.rules.methods import method_of
 from mergelint.suggest import closest, is_typo
@@ -52,9 +51,9 @@ def _misplaced(entry: Value, name: str) -> Value | None:
     return value if value is not None else None
 
 
-def _holders(document: Document) -> list[Value]:
+def _holders(document: Document) -> Iterable[Value]:
     """Return every mapping where a parameter might be misplaced: the top, entries, slices, modules."""
-    return document.memo("parameter-holders", lambda d: list(_find_holders(d)))
+    return document.view("parameter-holders", _find_holders)
 
 
 def _find_holders(document: Document) -> Iterator[Value]:
@@ -81,9 +80,9 @@ def _entries_of(listing: Value | None) -> Iterator[Value]:
                 yield from (source for source in sources.items() if source.is_mapping)
 
 
-def parameter_maps(document: Document) -> list[tuple[Value, bool]]:
+def parameter_maps(document: Document) -> Iterable[tuple[Value, bool]]:
     """Return each ``parameters`` mapping with whether it belongs to a single input."""
-    return document.memo("parameter-maps", lambda d: list(_find_parameter_maps(d)))
+    return document.view("parameter-maps", _find_parameter_maps)
 
 
 def _find_parameter_maps(document: Document) -> Iterator[tuple[Value, bool]]:
@@ -523,9 +522,13 @@ class ParameterOutsideParameters(Rule):
 
     def check(self, document: Document) -> Iterator[Diagnostic]:
         # Keys that missing-required-parameter already reports, as the reason a value is missing.
-        claimed: set[int] = set()
+        claimed: set[Node] = set()
+        searched: set[str] = set()
         for _, parameter, slice_, item, _ in _missing_required(document):
             if item is None:
+                if parameter.name in searched:
+                    continue
+                searched.add(parameter.name)
                 places = _holders(document)
             elif item.auto_added:
                 places = []
@@ -534,12 +537,12 @@ class ParameterOutsideParameters(Rule):
             for place in places:
                 misplaced = _misplaced(place, parameter.name)
                 if misplaced is not None:
-                    claimed.add(id(misplaced.key_node))
+                    claimed.add(misplaced.key_node)
         for holder in _holders(document):
             for key, value in holder.entries():
                 if key not in ALL_PARAMETER_NAMES and key not in RETIRED_PARAMETERS:
                     continue
-                if key in ("model", "sources", "parameters", "base_model") or id(value.key_node) in claimed:
+                if key in ("model", "sources", "parameters", "base_model") or value.key_node in claimed:
                     continue
                 where = "at the top level" if holder.key_path == "" else f"in `{holder.key_path}`"
                 move = _move_under_parameters(holder, document.text)

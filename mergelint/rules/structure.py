@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yaml.nodes import MappingNode, ScalarNode
-
 from mergelint.diagnostics import Diagnostic, Severity, replace_node
 from mergelint.document import Document
 from mergelint.engine import Rule
 from mergelint.facts.values import MODULE_GROUPS, MODULE_NAMES
 from mergelint.model import _truthy, split_reference
+from mergelint.nodes import MappingNode, ScalarNode
 from mergelint.suggest import is_typo
 from mergelint.tree import STR_TAG, Value, format_path
 
@@ -280,7 +279,6 @@ class IgnoredKey(Rule):
                         "to merge a range of layers, use `slices:` with `sources:` and put the range there",
                         span=layer_range.key_span,
                     )
-
 
 
 class ModuleNames(Rule):

@@ -10,14 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from yaml.nodes import ScalarNode
-
 from mergelint.diagnostics import Diagnostic, Severity, replace_node
 from mergelint.document import Document
 from mergelint.engine import Rule
 from mergelint.facts.methods import METHODS
-from mergelint.tree import format_path
-from mergelint.tree import BOOL_TAG, INT_TAG, STR_TAG, Value
+from mergelint.nodes import ScalarNode
+from mergelint.tree import BOOL_TAG, INT_TAG, STR_TAG, Value, format_path
 
 BOOL_WORDS = re.compile(r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)")
 OCTAL = re.compile(r"[-+]?0[0-7_]+")
