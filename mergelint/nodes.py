@@ -113,6 +113,13 @@ class Store:
             handle = handles[node_id] = NODE_CLASSES[self.meta[node_id] & 3](self, node_id)
         return handle
 
+    def tag_id(self, tag: str) -> int:
+        """Return the number a tag has in ``tags``, or -1 when no node has it."""
+        try:
+            return self.tag_names.index(tag)
+        except ValueError:
+            return -1
+
     @property
     def large(self) -> bool:
         return len(self.meta) > LARGE_STORE
@@ -183,7 +190,9 @@ class ScalarNode(Node):
     __slots__ = ("value",)
 
     def __init__(self, store: Store, node_id: int):
-        super().__init__(store, node_id)
+        self.store = store
+        self.id = node_id
+        self.tag = store.tag_names[store.tags[node_id]]
         self.value = store.scalar(node_id)
 
     @property

@@ -24,8 +24,8 @@ INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 BOOL_TAG = "tag:yaml.org,2002:bool"
 
-# A document's mappings whose effective pairs are kept at once; past this the cache
-# starts over, so that a large document's views stay bounded in memory.
+# The most mappings of a document whose effective pairs are kept at once. Past this
+# the cache starts over, so a large document's views take bounded memory.
 MAX_CACHED_MAPPINGS = 2048
 
 # A node's key path as a chain of (parent chain, key) pairs, None at the root: building
@@ -115,6 +115,27 @@ def effective_pairs(node: MappingNode) -> dict[Any, tuple[int, int]]:
         except TypeError:
             continue
     return pairs
+
+
+NOT_SCANNED = ()
+
+
+def scan_for_key(node: MappingNode, key: str) -> tuple[int, int] | None | tuple[()]:
+    """Return the (key id, value id) of a string key, scanning from the last pair.
+
+    A mapping whose keys are not all plain strings returns NOT_SCANNED: there a merge
+    key or a constructed key can decide the lookup, so ``effective_pairs`` must.
+    """
+    store = node.store
+    meta, tags, str_tag = store.meta, store.tags, store.tag_id(STR_TAG)
+    entries = store.children(node.id)
+    for index in range(len(entries) - 2, -1, -2):
+        key_id = entries[index]
+        if meta[key_id] & 3 != SCALAR or tags[key_id] != str_tag:
+            return NOT_SCANNED
+        if store.scalar(key_id) == key:
+            return key_id, entries[index + 1]
+    return None
 
 
 def _merged_pairs(node: MappingNode) -> dict[Any, tuple[int, int]]:
@@ -249,7 +270,13 @@ class Value:
 
     def get(self, key: str) -> Value | None:
         """Return the value under ``key`` as ``yaml.safe_load`` reads it, or None when absent."""
-        pair = self._mapping().get(key)
+        node = self.node
+        pair = NOT_SCANNED
+        if node.store.large and type(key) is str and isinstance(node, MappingNode):
+            # Past the pair cache's size, looking the key up costs less than the pairs.
+            pair = scan_for_key(node, key)
+        if pair is NOT_SCANNED:
+            pair = self._mapping().get(key)
         if pair is None:
             return None
         return Value(
@@ -360,7 +387,7 @@ def walk_nodes(root: Node) -> Iterator[tuple[Node, PathChain]]:
     """Yield each node reachable from ``root`` once, with the path chain where it is first met.
 
     A mapping comes before its keys and values, and each key before its value. The walk
-    holds one iterator per open collection, not the children of all of them.
+    keeps one iterator per open collection, not the children of all of them.
     """
     store = root.store
     # Without aliases every node has one parent, so none can be met twice.

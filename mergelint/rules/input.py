@@ -76,8 +76,8 @@ class FileTooLarge(Rule):
 
     ## Why it matters
     A real config is a few kilobytes. A file this large is almost certainly a model
-    shard or a data file passed by mistake. Linting it would cost time, and memory of
-    about 100 times its size.
+    shard or a data file passed by mistake. Linting it would take a few seconds per
+    megabyte.
 
     ## Failing example
     `mergelint model-00001-of-00004.safetensors.yml`
