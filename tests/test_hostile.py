@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -172,6 +173,23 @@ def test_five_megabyte_config(tmp_path):
 
     assert code in (0, 1), output[-2000:]
     assert "mergekit-yaml config" in output, output[-2000:]
+
+
+def test_large_config_peak_memory():
+    # Python's own allocations while linting, traced: the resident size that the
+    # benchmark measures adds the interpreter and the allocator's slack to this.
+    text = big_slices_config(256 * 1024)
+    lint_text(CONFIG, "warm-up.yml")
+
+    tracemalloc.start()
+    try:
+        result = lint_text(text, "big.yml")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert result.kind == "merge"
+    assert peak < 10 * len(text), f"linting took {peak / len(text):.1f} times the text's size"
 
 
 def test_flow_list_200000_items(tmp_path):
