@@ -27,6 +27,7 @@ import yaml
 
 from mergelint.diagnostics import Diagnostic, Span
 from mergelint.engine import Registry
+from mergelint.nodes import Loader
 from mergelint.output.positions import LineIndex
 from mergelint.rules.suppression import UnusedSuppression
 from mergelint.suggest import closest
@@ -111,12 +112,12 @@ def parse_directives(text: str, registry: Registry) -> list[Directive]:
     starts = [match.start() for match in DIRECTIVE_START.finditer(text)]
     if not starts:
         return []
-    scalars = _scalar_ranges(text)
+    in_scalars = _inside_scalars(text, starts)
     index = LineIndex(text)
 
     directives = []
     for start in starts:
-        if _inside(scalars, start):
+        if start in in_scalars:
             continue
         end = LINE_END.search(text, start).start()
         line, column = index.position(start)
@@ -222,25 +223,26 @@ def _next_content_line(index: LineIndex, line: int) -> int | None:
     return None
 
 
-def _scalar_ranges(text: str) -> list[tuple[int, int]]:
-    """Return the code point ranges of every scalar, where a ``#`` is text and not a comment.
+def _inside_scalars(text: str, offsets: list[int]) -> set[int]:
+    """Return those of the sorted ``offsets`` that lie inside a scalar, where ``#`` is not a comment.
 
     NOTE: PyYAML's scanner stops at the first syntax error. ``#`` characters after that
     point are taken as comments even when a broken quoted string was meant to hold them.
     """
-    ranges = []
+    inside = set()
+    # libyaml counts offsets from after a leading byte order mark, PyYAML's scanner from before.
+    shift = 1 if text.startswith("\ufeff") and Loader is not yaml.SafeLoader else 0
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        for token in yaml.scan(text, Loader=Loader):
             if isinstance(token, yaml.ScalarToken):
-                ranges.append((token.start_mark.index, token.end_mark.index))
+                start, end = token.start_mark.index + shift, token.end_mark.index + shift
+                first = bisect.bisect_left(offsets, start)
+                while first < len(offsets) and offsets[first] < end:
+                    inside.add(offsets[first])
+                    first += 1
     except yaml.YAMLError:
         pass
-    return ranges
-
-
-def _inside(ranges: list[tuple[int, int]], offset: int) -> bool:
-    position = bisect.bisect_right(ranges, (offset, float("inf"))) - 1
-    return position >= 0 and ranges[position][0] <= offset < ranges[position][1]
+    return inside
 
 
 def _silenced_by_file_directive(diagnostic: Diagnostic, directives: list[Directive]) -> bool:
