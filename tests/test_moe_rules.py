@@ -149,6 +149,30 @@ experts:
     pytest.param(
         """\
 base_model: org/mistral-base
+experts:
+  - source_model: org/mistral-chat
+    positive_prompts: ["code"]
+  - source_model: {model: org/mistral-chat}
+    positive_prompts: ["chat"]
+""",
+        ['2:1 MK605'],
+        id='same-model-string-and-mapping',
+    ),
+    pytest.param(
+        """\
+base_model: org/mistral-base
+experts:
+  - source_model: org/mistral-chat
+    positive_prompts: ["code"]
+  - source_model: {org: 1, 0: 2}
+    positive_prompts: ["chat"]
+""",
+        ['5:20 MK101', '5:28 MK101', '5:5 MK103'],
+        id='malformed-model-mixed-keys-no-crash',
+    ),
+    pytest.param(
+        """\
+base_model: org/mistral-base
 gate_mode: random
 experts:
   - source_model: org/mistral-chat

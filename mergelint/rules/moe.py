@@ -23,6 +23,7 @@ from mergelint.facts.moe import (
     guess_model_type,
     matching_architectures,
 )
+from mergelint.model import parse_reference
 from mergelint.suggest import closest, quoted_list
 from mergelint.tree import Value
 
@@ -390,8 +391,12 @@ class IdenticalExpertModels(Rule):
         experts = expert_list(root)
         if not needs_prompts(root) or len(experts) < 2:
             return
-        models = {json.dumps(e.get("source_model").plain(), sort_keys=True) for e in experts if e.get("source_model")}
-        if len(models) != 1 or any(e.get("source_model") is None for e in experts):
+        sources = [e.get("source_model") for e in experts]
+        if any(source is None for source in sources):
+            return
+        # Compared as mergekit compares model references; a malformed one by its value.
+        models = {parse_reference(source) or repr(source.plain()) for source in sources}
+        if len(models) != 1:
             return
         value, span = key_anchor(root, "experts")
         yield self.report(
