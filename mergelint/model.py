@@ -9,6 +9,7 @@ and so its position.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
@@ -44,14 +45,7 @@ def parse_reference(value: Value | None) -> ModelRef | None:
     if value is None or value.is_null:
         return None
     if value.is_string:
-        parts, pieces = split_reference(value.text)
-        if len(parts) > 2 or any(len(p) > 2 for p in pieces):
-            return None
-        path, revision = (pieces[0] + [None])[:2]
-        lora = lora_revision = None
-        if len(parts) == 2:
-            lora, lora_revision = (pieces[1] + [None])[:2]
-        return ModelRef(path, revision or None, lora, lora_revision or None)
+        return reference_from_text(value.text)
     if value.is_mapping:
         model = _path_of(value.get("model"))
         if model is None:
@@ -66,6 +60,22 @@ def parse_reference(value: Value | None) -> ModelRef | None:
             override.text if override is not None and override.is_string else None,
         )
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def reference_from_text(text: str) -> ModelRef | None:
+    """Read a model reference written as ``path@revision+lora@revision``; None when malformed.
+
+    Cached, because a large config names the same few models thousands of times.
+    """
+    parts, pieces = split_reference(text)
+    if len(parts) > 2 or any(len(p) > 2 for p in pieces):
+        return None
+    path, revision = (pieces[0] + [None])[:2]
+    lora = lora_revision = None
+    if len(parts) == 2:
+        lora, lora_revision = (pieces[1] + [None])[:2]
+    return ModelRef(path, revision or None, lora, lora_revision or None)
 
 
 def _path_of(value: Value | None) -> tuple[str, str | None] | None:

@@ -40,6 +40,7 @@ from yaml.events import (
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SCALAR, SEQUENCE, MAPPING = 0, 1, 2
+STR_TAG = "tag:yaml.org,2002:str"
 SEQUENCE_TAG = "tag:yaml.org,2002:seq"
 MAPPING_TAG = "tag:yaml.org,2002:map"
 
@@ -95,6 +96,10 @@ class Store:
         # Each complete document's root node.
         self.roots: list[int] = []
         self.has_aliases = False
+        # The number of the string tag in ``tags``, or -1 when no node has it.
+        self.str_tag = -1
+        # Whether the store has more than LARGE_STORE nodes, set once it is composed.
+        self.large = False
         # libyaml skips a leading byte order mark and counts offsets from after it.
         self.bom = 1 if text.startswith("\ufeff") else 0
         self._line_starts: array | None = None
@@ -113,21 +118,14 @@ class Store:
             handle = handles[node_id] = NODE_CLASSES[self.meta[node_id] & 3](self, node_id)
         return handle
 
-    def tag_id(self, tag: str) -> int:
-        """Return the number a tag has in ``tags``, or -1 when no node has it."""
-        try:
-            return self.tag_names.index(tag)
-        except ValueError:
-            return -1
-
-    @property
-    def large(self) -> bool:
-        return len(self.meta) > LARGE_STORE
 
     def finish(self) -> None:
         """Keep the handles of a small store once made: its rules reach each node many times."""
+        self.large = len(self.meta) > LARGE_STORE
         if not self.large:
             self._handles = [None] * len(self.meta)
+        if STR_TAG in self.tag_names:
+            self.str_tag = self.tag_names.index(STR_TAG)
 
     def children(self, node_id: int) -> array:
         """Return a collection's entries: items, or keys and values in turn."""

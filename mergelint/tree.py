@@ -15,11 +15,21 @@ from typing import Any
 import yaml
 
 from mergelint.diagnostics import Span
-from mergelint.nodes import MAPPING, SCALAR, SEQUENCE, MappingNode, Node, ScalarNode, SequenceNode, Store
+from mergelint.nodes import (
+    FROM_SOURCE,
+    MAPPING,
+    SCALAR,
+    SEQUENCE,
+    STR_TAG,
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    Store,
+)
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 NULL_TAG = "tag:yaml.org,2002:null"
-STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -127,13 +137,19 @@ def scan_for_key(node: MappingNode, key: str) -> tuple[int, int] | None | tuple[
     key or a constructed key can decide the lookup, so ``effective_pairs`` must.
     """
     store = node.store
-    meta, tags, str_tag = store.meta, store.tags, store.tag_id(STR_TAG)
+    meta, tags, str_tag, data, starts, ends = store.meta, store.tags, store.str_tag, store.data, store.starts, store.ends
+    text, bom, length = store.text, store.bom, len(key)
     entries = store.children(node.id)
     for index in range(len(entries) - 2, -1, -2):
         key_id = entries[index]
         if meta[key_id] & 3 != SCALAR or tags[key_id] != str_tag:
             return NOT_SCANNED
-        if store.scalar(key_id) == key:
+        if data[key_id] == FROM_SOURCE:
+            # Compared in place in the text, which saves a copy of every key.
+            start = starts[key_id]
+            if ends[key_id] - start == length and text.startswith(key, start + bom):
+                return key_id, entries[index + 1]
+        elif store.scalar(key_id) == key:
             return key_id, entries[index + 1]
     return None
 
@@ -263,6 +279,18 @@ class Value:
             self._cache[node.id] = pairs
         return pairs
 
+    def _child(self, node: Node, key_node: Node | int | None, key: Any) -> Value:
+        """Return the value reached from this one by ``key``; the hot path, so no keywords."""
+        child = Value.__new__(Value)
+        child.node = node
+        child.document = self.document
+        child._key_node = key_node
+        child._path = None
+        child._parent = self
+        child._key = key
+        child._cache = self._cache
+        return child
+
     def _child_path(self, key: Any) -> str:
         if isinstance(key, int) and not isinstance(key, bool):
             return f"{self.key_path}[{key}]"
@@ -279,10 +307,7 @@ class Value:
             pair = self._mapping().get(key)
         if pair is None:
             return None
-        return Value(
-            self.node.store.node(pair[1]), document=self.document, key_node=pair[0], parent=self, key=key,
-            cache=self._cache,
-        )
+        return self._child(node.store.node(pair[1]), pair[0], key)
 
     def has(self, key: str) -> bool:
         """Tell whether ``key`` is present with a value other than null."""
@@ -296,9 +321,7 @@ class Value:
         """Yield (key, value) for each effective key of a mapping, in document order."""
         store = self.node.store
         for key, (key_id, value_id) in self._mapping().items():
-            yield key, Value(
-                store.node(value_id), document=self.document, key_node=key_id, parent=self, key=key, cache=self._cache
-            )
+            yield key, self._child(store.node(value_id), key_id, key)
 
     def own_pairs(self) -> Iterator[tuple[Node, Node]]:
         """Yield the pairs written in this mapping itself, merge keys and duplicates included."""
@@ -363,7 +386,7 @@ class Items(Sequence):
     def _item(self, index: int, item_id: int) -> Value:
         sequence = self.sequence
         node = sequence.node.store.node(item_id)
-        return Value(node, document=sequence.document, parent=sequence, key=index, cache=sequence._cache)
+        return sequence._child(node, None, index)
 
 
 def format_path(chain: PathChain) -> str:
