@@ -34,7 +34,7 @@ INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 BOOL_TAG = "tag:yaml.org,2002:bool"
 
-# The most mappings of a document whose effective pairs are kept at once. Past this
+# The maximum number of mappings whose effective pairs a document keeps. Past this
 # the cache starts over, so a large document's views take bounded memory.
 MAX_CACHED_MAPPINGS = 2048
 
