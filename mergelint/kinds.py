@@ -121,6 +121,9 @@ def detect(documents: list[Node | None]) -> str:
     return kind
 
 
+# The line breaks YAML has besides "\n", which the patterns below do not see.
+LINE_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
+
 # Top-level keys at the start of a line, for files that do not parse as YAML.
 TEXT_MARKERS = (
     ("evolve", re.compile(r"^genome\s*:", re.MULTILINE)),
@@ -131,6 +134,7 @@ TEXT_MARKERS = (
 
 def detect_from_text(text: str) -> str:
     """Guess the kind of a file that is not valid YAML from its top-level keys as text."""
+    text = LINE_BREAKS.sub("\n", text)
     for kind, pattern in TEXT_MARKERS:
         if pattern.search(text):
             if kind == "merge" and len(re.findall(r"^---", text, re.MULTILINE)) >= 1 and re.search(

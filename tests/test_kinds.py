@@ -132,6 +132,15 @@ def test_kind_of_hand_written_file(source, kind, expected):
     assert sorted(f"{d.span.line}:{d.span.column} {d.code}" for d in result.diagnostics if d.code in kind_codes) == expected
 
 
+@pytest.mark.parametrize("line_break", ["\n", "\r\n", "\r", "\x85", "\u2028", "\u2029"])
+def test_kind_of_invalid_yaml_any_line_break(line_break):
+    lines = ["name: my-merge", "merge_method: linear", "models:", "  - model: org/a", "    parameters: {weight: 1", "x: 1"]
+    result = lint_text(line_break.join(lines) + line_break, "broken.yml")
+
+    assert result.kind == "merge"
+    assert [f"{d.span.line}:{d.span.column} {d.code}" for d in result.diagnostics] == ["6:2 MK004"]
+
+
 @pytest.mark.parametrize(
     ("source", "forced", "detected"),
     [(MOE, "merge", "moe"), (MERGE, "moe", "merge"), (EVOLVE, "merge", "evolve"), (MOE, "evolve", "moe")],
