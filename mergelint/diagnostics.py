@@ -58,7 +58,7 @@ class Fix(NamedTuple):
 
 def replace_node(node, replacement: str, description: str, safe: bool = True) -> Fix:
     """Return a fix that replaces a YAML node's text (a key or a scalar) with ``replacement``."""
-    edit = Edit(node.start_mark.index, node.end_mark.index, replacement)
+    edit = Edit(node.content_mark.index, node.end_mark.index, replacement)
     return Fix(description, (edit,), safe)
 
 

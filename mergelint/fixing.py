@@ -8,6 +8,7 @@ after each round, so a fix never lands on stale positions.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,7 +18,9 @@ from mergelint.diagnostics import Diagnostic, Edit
 MAX_ROUNDS = 10
 
 # yaml-syntax-error, duplicate-key and yaml-constructor-error: a fix must not add any.
-UNLOADABLE_CODES = frozenset({"MK004", "MK005", "MK006"})
+# Syntax errors, duplicate keys, values safe_load cannot construct, and a file no
+# longer taken for a mergekit config.
+UNLOADABLE_CODES = frozenset({"MK004", "MK005", "MK006", "MK007"})
 
 
 @dataclass
@@ -61,7 +64,7 @@ def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = 
         if outcome.applied == 0 or outcome.text == text:
             break
         fixed_diagnostics = lint(outcome.text)
-        if _broken(fixed_diagnostics) > _broken(diagnostics):
+        if _breaks(diagnostics, fixed_diagnostics):
             # A fix that makes the YAML unparsable is a bug in that fix: keep the text as it was.
             break
         text, diagnostics, total = outcome.text, fixed_diagnostics, total + outcome.applied
@@ -69,9 +72,14 @@ def fix_text(text: str, lint: Callable[[str], list[Diagnostic]], unsafe: bool = 
     return FixOutcome(text, total, descriptions)
 
 
-def _broken(diagnostics: list[Diagnostic]) -> int:
-    """Count the findings that report the text as no longer YAML mergekit can load."""
-    return sum(1 for d in diagnostics if d.code in UNLOADABLE_CODES)
+def _breaks(before: list[Diagnostic], after: list[Diagnostic]) -> bool:
+    """Tell whether a fix made the text less loadable: more findings of any unloadable code.
+
+    Counted per code, so that a removed duplicate key cannot hide a new syntax error.
+    """
+    counts_before = Counter(d.code for d in before if d.code in UNLOADABLE_CODES)
+    counts_after = Counter(d.code for d in after if d.code in UNLOADABLE_CODES)
+    return any(counts_after[code] > counts_before[code] for code in counts_after)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

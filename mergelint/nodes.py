@@ -69,6 +69,13 @@ FROM_SOURCE, INSIDE_QUOTES = -1, -2
 LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
+# An anchor, a tag or both before a node's content, each followed by spaces, line
+# breaks or comments.
+PROPERTIES = re.compile(
+    r"(?:(?:&[^\s,\[\]{}]+|![^\s,\[\]{}]*)(?:[ \t\r\n\x85\u2028\u2029]+|#[^\r\n\x85\u2028\u2029]*)*)+"
+)
+
+
 class Mark(NamedTuple):
     """A position as PyYAML reports it: a character offset, a line and a column, from 0."""
 
@@ -177,6 +184,11 @@ class Node:
     def end_mark(self) -> Mark:
         return self._mark(self.store.ends[self.id], END_AFTER_LAST_LINE)
 
+    @property
+    def content_mark(self) -> Mark:
+        """The start of the node's content, after its anchor and tag; start_mark includes them."""
+        return self.start_mark
+
     def _mark(self, index: int, after_last_line: int) -> Mark:
         mark = self.store.mark(index)
         if self.store.meta[self.id] & after_last_line:
@@ -192,6 +204,16 @@ class ScalarNode(Node):
         self.id = node_id
         self.tag = store.tag_names[store.tags[node_id]]
         self.value = store.scalar(node_id)
+
+    @property
+    def content_mark(self) -> Mark:
+        """The start of the scalar itself, after its anchor and tag; start_mark includes them."""
+        store = self.store
+        start = store.starts[self.id] + store.bom
+        if store.text[start : start + 1] not in ("&", "!"):
+            return self.start_mark
+        end = PROPERTIES.match(store.text, start).end()
+        return store.mark(min(end - store.bom, store.ends[self.id]))
 
     @property
     def style(self) -> str | None:

@@ -7,6 +7,8 @@ from click.testing import CliRunner
 from helpers import FIXTURES
 
 from mergelint.cli import cli
+from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
+from mergelint.fixing import fix_text
 
 BROKEN = FIXTURES / "configs" / "ties-with-mistakes.yml"
 
@@ -128,3 +130,38 @@ def test_fix_on_clean_standard_input_echoes_it():
     code, out, _ = run("--fix", "-", input=text)
     assert code == 0
     assert out == text
+
+
+def test_fix_keeps_anchor_and_tag(tmp_path):
+    path = tmp_path / "merge.yml"
+    path.write_text(
+        "x-method: &m Ties\nbase_model: org/b\nmodels:\n  - model: org/a\n    parameters: {weight: 1, density: 1}\n"
+        "merge_method: *m\ndtype: !!str bf16\n",
+        encoding="utf-8",
+    )
+
+    code, out, err = run("--fix", str(path))
+
+    fixed = path.read_text(encoding="utf-8")
+    assert "x-method: &m ties\n" in fixed
+    assert "dtype: !!str bfloat16\n" in fixed
+    assert "applied 2 fixes" in err
+    assert "MK004" not in out
+
+
+def test_fix_rolled_back_when_it_trades_a_duplicate_key_for_a_syntax_error():
+    # A stand-in linter: the fix removes the duplicate key but leaves the text unparsable.
+    duplicate = Diagnostic("MK005", "duplicate-key", Severity.ERROR, Span.point(2, 1), "duplicate", "remove it")
+    syntax = Diagnostic("MK004", "yaml-syntax-error", Severity.ERROR, Span.point(1, 1), "invalid", "fix it")
+    fixable = Diagnostic(
+        "MK501", "unknown-dtype", Severity.ERROR, Span.point(1, 8), "unknown", "use bfloat16",
+        fix=Fix("replace", (Edit(7, 11, "bfloat16"),)),
+    )
+
+    def lint(text):
+        return [duplicate, fixable] if text == "dtype: bf16\n" else [syntax]
+
+    outcome = fix_text("dtype: bf16\n", lint)
+
+    assert outcome.text == "dtype: bf16\n"
+    assert outcome.applied == 0
