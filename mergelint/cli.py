@@ -157,6 +157,8 @@ def check(
         raise click.UsageError("give at least one config file, folder, or - for standard input")
     if stdin_filename is not None and STDIN_PATH not in paths:
         raise click.UsageError("--stdin-filename names standard input, so give - among the paths")
+    if unsafe_fixes and not fix:
+        raise click.UsageError("--unsafe-fixes only widens --fix, so give --fix as well")
     format_name = format_name or _default_format()
     if statistics and format_name not in ("text", "json"):
         raise click.UsageError(f"--statistics prints a text table or JSON, not --format {format_name}")

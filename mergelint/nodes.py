@@ -189,6 +189,15 @@ class Node:
         """The start of the node's content, after its anchor and tag; start_mark includes them."""
         return self.start_mark
 
+    @property
+    def anchored(self) -> bool:
+        """Whether the node is written with an anchor (``&name``) that aliases can refer to."""
+        store = self.store
+        start = store.starts[self.id] + store.bom
+        if store.text[start : start + 1] not in ("&", "!"):
+            return False
+        return "&" in PROPERTIES.match(store.text, start).group()
+
     def _mark(self, index: int, after_last_line: int) -> Mark:
         mark = self.store.mark(index)
         if self.store.meta[self.id] & after_last_line:

@@ -199,7 +199,7 @@ def _loader_problems(walked: Iterator[tuple[Node, PathChain]], document: int) ->
         if node.tag not in KNOWN_TAGS and node.tag != MERGE_TAG:
             yield _at(
                 YamlConstructorError.report(
-                    span_of(node),
+                    span_of(node, properties=True),
                     f"the tag {node.tag!r} is not one that yaml.safe_load accepts",
                     "remove the tag; mergekit loads configs with yaml.safe_load, which knows only standard YAML tags",
                 ),
@@ -250,9 +250,11 @@ def _mapping_problems(node: MappingNode, path: PathChain, document: int) -> Iter
         if key_node.tag == MERGE_TAG:
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
             if not all(isinstance(source, MappingNode) for source in sources):
+                # An alias's node is the anchored one, written before: point at the key then.
+                aliased = value_node.store.starts[value_node.id] < key_node.store.starts[key_node.id]
                 yield _at(
                     YamlConstructorError.report(
-                        span_of(value_node),
+                        span_of(key_node if aliased else value_node),
                         "a merge key (<<) needs a mapping or a list of mappings",
                         "point the merge key at an anchored mapping, such as <<: *defaults",
                     ),

@@ -43,9 +43,12 @@ MAX_CACHED_MAPPINGS = 2048
 PathChain = tuple | None
 
 
-def span_of(node: Node) -> Span:
-    """Return the span of a node; a zero-width span grows to one column."""
-    start, end = node.content_mark, node.end_mark
+def span_of(node: Node, properties: bool = False) -> Span:
+    """Return the span of a node's content, or with ``properties`` from its anchor and tag.
+
+    A zero-width span grows to one column.
+    """
+    start, end = (node.start_mark if properties else node.content_mark), node.end_mark
     line, column = start.line + 1, start.column + 1
     end_line, end_column = end.line + 1, end.column + 1
     if (end_line, end_column) <= (line, column):

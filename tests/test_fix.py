@@ -132,6 +132,18 @@ def test_fix_on_clean_standard_input_echoes_it():
     assert out == text
 
 
+def test_unsafe_fixes_without_fix_is_usage_error(tmp_path):
+    path = tmp_path / "merge.yml"
+    text = "merge_method: dare_tie\nbase_model: org/b\nmodels:\n  - model: org/a\n    parameters: {weight: 1}\n"
+    path.write_text(text, encoding="utf-8")
+
+    code, _, err = run("--unsafe-fixes", str(path))
+
+    assert code == 2
+    assert "--unsafe-fixes only widens --fix" in err
+    assert path.read_text(encoding="utf-8") == text
+
+
 def test_fix_keeps_anchor_and_tag(tmp_path):
     path = tmp_path / "merge.yml"
     path.write_text(

@@ -264,15 +264,20 @@ def _wrong_type(value: Value, spec: Spec) -> Diagnostic:
 
 def _unknown_key(child: Value, key: object, spec: MapSpec, names: list[str]) -> Diagnostic:
     suggestion = closest(key, names)
+    present = child.parent.get(suggestion) if suggestion is not None and child.parent is not None else None
+    anchored = child.node.anchored
     fix = None
-    if suggestion is not None:
+    if present is not None and not anchored:
+        # Renaming would repeat a key the mapping has already.
+        help = f"remove it: `{suggestion}` is already set on line {present.key_span.line}"
+    elif suggestion is not None and not anchored:
         help = f"did you mean `{suggestion}`?"
         # Unsafe: the renamed key turns on a setting that was off, which changes the merge.
         fix = replace_node(child.key_node, suggestion, f"rename `{key}` to `{suggestion}`", safe=False)
-    elif not child.is_scalar:
-        # A key whose only purpose is to define an anchor for `<<: *name` is a common idiom.
+    elif anchored or not child.is_scalar:
+        # A key whose only purpose is to define an anchor for aliases is a common idiom.
         help = (
-            f"remove it, unless it only defines an anchor (`&name`) that merge keys use; "
+            f"remove it, unless it only defines an anchor (`&name`) that aliases use; "
             f"{spec.what} has the keys {quoted_list(names)}"
         )
     else:

@@ -1,7 +1,7 @@
 """MK1xx: keys, types and how the parts of a config fit together."""
 
 import pytest
-from helpers import findings
+from helpers import findings, lint_text
 
 CASES = [
     pytest.param(
@@ -226,3 +226,25 @@ def test_module_names():
     assert findings(misspelled, "MK108") == ["7:3 MK108"]
     assert findings(partial, "MK108") == ["2:1 MK108"]
     assert findings(single) == []
+
+
+UNKNOWN_KEY_HELP_CASES = [
+    pytest.param("dtyp: float16\n", "did you mean `dtype`?", True, id="typo-renamed"),
+    pytest.param(
+        "dtyp: float16\ndtype: bfloat16\n", "remove it: `dtype` is already set on line 6", False, id="typo-of-key-present"
+    ),
+    pytest.param("x-dtype: &dt bf16\n", "unless it only defines an anchor", False, id="anchored-scalar"),
+    pytest.param("defaults: &d {weight: 1}\n", "unless it only defines an anchor", False, id="anchored-mapping"),
+]
+
+
+@pytest.mark.parametrize(("extra", "help_text", "has_fix"), UNKNOWN_KEY_HELP_CASES)
+def test_unknown_key_help_case(extra, help_text, has_fix):
+    source = "merge_method: linear\nmodels:\n  - model: org/a\n    parameters: {weight: 1.0}\n" + extra
+    result = lint_text(source, "case.yml")
+    unknown = [d for d in result.diagnostics if d.code == "MK101"]
+
+    assert len(unknown) == 1
+    assert unknown[0].span.line == 5
+    assert help_text in unknown[0].help
+    assert (unknown[0].fix is not None) == has_fix
