@@ -275,6 +275,8 @@ def _fix_file(path: str, name: str, text: str, kind, settings, unsafe: bool):
         return selection.select(lint_text(current, name, kind), settings, REGISTRY).diagnostics
 
     outcome = fix_text(text, lint, unsafe)
+    for description in outcome.rejected:
+        click.echo(f"mergelint: did not apply a fix to {name}, as the file would no longer load: {description}", err=True)
     if outcome.applied == 0 or outcome.text == text:
         return None
     if path != STDIN_PATH:

@@ -68,11 +68,10 @@ FROM_SOURCE, INSIDE_QUOTES = -1, -2
 # libyaml ends a line at each of these, and counts a CR LF pair as one break.
 LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
-
 # An anchor, a tag or both before a node's content, each followed by spaces, line
-# breaks or comments.
+# breaks or comments. A verbatim tag (!<tag:yaml.org,2002:str>) may hold commas.
 PROPERTIES = re.compile(
-    r"(?:(?:&[^\s,\[\]{}]+|![^\s,\[\]{}]*)(?:[ \t\r\n\x85\u2028\u2029]+|#[^\r\n\x85\u2028\u2029]*)*)+"
+    r"(?:(?:&[^\s,\[\]{}]+|!<[^>]*>|![^\s,\[\]{}]*)(?:[ \t\r\n\x85\u2028\u2029]+|#[^\r\n\x85\u2028\u2029]*)*)+"
 )
 
 
@@ -89,7 +88,7 @@ class Store:
 
     def __init__(self, text: str):
         self.text = text
-        self.meta = bytearray()  # kind | style << 2
+        self.meta = bytearray()  # kind | style << 2 | the *_AFTER_LAST_LINE bits
         self.tags = array("i")
         self.starts = array("i")
         self.ends = array("i")
@@ -125,9 +124,11 @@ class Store:
             handle = handles[node_id] = NODE_CLASSES[self.meta[node_id] & 3](self, node_id)
         return handle
 
-
     def finish(self) -> None:
-        """Keep the handles of a small store once made: its rules reach each node many times."""
+        """Mark the store composed: note whether it is large, and where the string tag is.
+
+        A small store keeps its handles once made, since the rules reach each node many times.
+        """
         self.large = len(self.meta) > LARGE_STORE
         if not self.large:
             self._handles = [None] * len(self.meta)

@@ -8,7 +8,7 @@ from helpers import FIXTURES
 
 from mergelint.cli import cli
 from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity, Span
-from mergelint.fixing import fix_text
+from mergelint.fixing import FixOutcome, fix_text
 
 BROKEN = FIXTURES / "configs" / "ties-with-mistakes.yml"
 
@@ -148,7 +148,7 @@ def test_fix_keeps_anchor_and_tag(tmp_path):
     path = tmp_path / "merge.yml"
     path.write_text(
         "x-method: &m Ties\nbase_model: org/b\nmodels:\n  - model: org/a\n    parameters: {weight: 1, density: 1}\n"
-        "merge_method: *m\ndtype: !!str bf16\n",
+        "merge_method: *m\ndtype: !!str bf16\nout_dtype: !<tag:yaml.org,2002:str> fp16\n",
         encoding="utf-8",
     )
 
@@ -157,7 +157,8 @@ def test_fix_keeps_anchor_and_tag(tmp_path):
     fixed = path.read_text(encoding="utf-8")
     assert "x-method: &m ties\n" in fixed
     assert "dtype: !!str bfloat16\n" in fixed
-    assert "applied 2 fixes" in err
+    assert "out_dtype: !<tag:yaml.org,2002:str> float16\n" in fixed
+    assert "applied 3 fixes" in err
     assert "MK004" not in out
 
 
@@ -177,3 +178,45 @@ def test_fix_rolled_back_when_it_trades_a_duplicate_key_for_a_syntax_error():
 
     assert outcome.text == "dtype: bf16\n"
     assert outcome.applied == 0
+    assert outcome.rejected == ["line 1: replace"]
+
+
+def test_fix_rejects_only_the_fix_that_breaks_loading():
+    # A stand-in linter with two fixes in one round: the first is sound, the second
+    # leaves an unclosed bracket.
+    good = Diagnostic(
+        "MK501", "unknown-dtype", Severity.ERROR, Span.point(1, 4), "unknown", "use X",
+        fix=Fix("x to X", (Edit(3, 4, "X"),)),
+    )
+    bad = Diagnostic(
+        "MK501", "unknown-dtype", Severity.ERROR, Span.point(2, 4), "unknown", "use [",
+        fix=Fix("y to [", (Edit(8, 9, "["),)),
+    )
+    syntax = Diagnostic("MK004", "yaml-syntax-error", Severity.ERROR, Span.point(2, 4), "invalid", "fix it")
+
+    def lint(text):
+        if "[" in text:
+            return [syntax]
+        return [good, bad] if text == "a: x\nb: y\n" else [bad]
+
+    outcome = fix_text("a: x\nb: y\n", lint)
+
+    assert outcome.text == "a: X\nb: y\n"
+    assert outcome.applied == 1
+    assert outcome.descriptions == ["line 1: x to X"]
+    assert outcome.rejected == ["line 2: y to ["]
+
+
+def test_fix_reports_rejected_fix(tmp_path, monkeypatch):
+    path = tmp_path / "merge.yml"
+    path.write_text(BROKEN.read_text(encoding="utf-8"), encoding="utf-8")
+    def rejecting(text, lint, unsafe=False):
+        return FixOutcome(text, 0, [], ["line 5: replace `a` with `b`"])
+
+    monkeypatch.setattr("mergelint.fixing.fix_text", rejecting)
+
+    code, _, err = run("--fix", str(path))
+
+    assert code == 1
+    assert "did not apply a fix to " in err
+    assert "as the file would no longer load: line 5: replace `a` with `b`" in err
