@@ -13,6 +13,8 @@ import re
 
 import pytest
 
+from helpers import write_cached_model
+
 from mergelint.docs import YAML_BLOCK, example_yaml, missing_sections
 from mergelint.engine import Rule
 from mergelint.kinds import KINDS
@@ -31,6 +33,14 @@ KIND_PREFERENCE = KINDS
 STATED_KIND = re.compile(r"--kind[ =]([a-z]+)")
 
 RULES = list(REGISTRY)
+
+
+@pytest.fixture(autouse=True)
+def model_cache(tmp_path, monkeypatch):
+    """Give the examples a Hugging Face cache of models with 32 layers, and org/llama-70b with 80."""
+    for name, layers in (("org/model-a", 32), ("org/llama-8b", 32), ("org/llama-8b-instruct", 32), ("org/llama-70b", 80)):
+        write_cached_model(tmp_path, name, {"architectures": ["LlamaForCausalLM"], "num_hidden_layers": layers})
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
 
 
 def _with_example(heading: str) -> list[type[Rule]]:

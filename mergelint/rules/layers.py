@@ -303,3 +303,132 @@ class LayerStackGap(Rule):
 def _stacked(document: Document) -> Iterator[Slice]:
     return (slice_ for slice_ in document.merge.slices if slice_.form == "slices")
 
+
+
+class LayerRangePastDepth(Rule):
+    """A `layer_range` that ends past the model's last layer, for a model already on this machine.
+
+    ## What it checks
+    The end of each source's `layer_range` against the layer count in the model's
+    `config.json` (`num_hidden_layers`, or `n_layer` for GPT-2-style models). mergelint
+    works offline, so it looks only where the model is already: a local model folder,
+    or the Hugging Face cache (`HF_HUB_CACHE`, `HF_HOME/hub`, or
+    `~/.cache/huggingface/hub`), at the revision the config names. A model found
+    nowhere is not checked, so this rule may report on one machine and not another.
+
+    ## Why it matters
+    mergekit checks ranges against the model only when it reads the tensors: it fails
+    with "Tensor ... required but not present" in the middle of the merge, after
+    every model has been downloaded.
+
+    ## Failing example
+    ```yaml
+    merge_method: passthrough
+    slices:
+      - sources:
+          - model: org/model-a  # 32 layers
+            layer_range: [0, 40]
+    ```
+
+    ## Corrected example
+    ```yaml
+    merge_method: passthrough
+    slices:
+      - sources:
+          - model: org/model-a
+            layer_range: [0, 32]
+    ```
+
+    ## Fix safety
+    No automatic fix: the range may have been meant for another model.
+    """
+
+    code = "MK405"
+    name = "layer-range-past-depth"
+    severity = Severity.ERROR
+    phase = 6
+
+    def check(self, document: Document) -> Iterator[Diagnostic]:
+        from mergelint.local_models import layer_count
+
+        for slice_ in document.merge.slices:
+            for item in slice_.inputs:
+                bounds = layer_bounds(item.layer_range)
+                if bounds is None or item.ref is None:
+                    continue
+                found = layer_count(item.ref)
+                if found is None or bounds[1] <= found[0]:
+                    continue
+                count, where = found
+                yield self.report(
+                    item.layer_range,
+                    f"`{item.ref}` has {count} layers (0 to {count - 1}, per {where}), but this range ends at "
+                    f"{bounds[1]}; mergekit fails mid-merge when it reaches the missing layers",
+                    f"end the range at {count} or below; ranges are half-open, so [0, {count}] takes every layer",
+                )
+
+
+class ModelDepthMismatch(Rule):
+    """Models of different depths in the `models:` form, for models already on this machine.
+
+    ## What it checks
+    In the `models:` form, the layer counts of the models whose `config.json` is on
+    this machine (a local folder or the Hugging Face cache, as for
+    layer-range-past-depth). Models found nowhere are not checked.
+
+    ## Why it matters
+    mergekit merges every layer of every model in the `models:` form, so they must all
+    have the same depth. It stops with "All inputs to a slice must contain the same
+    number of layers" when it plans the merge, after downloading the models.
+
+    ## Failing example
+    ```yaml
+    merge_method: linear
+    models:
+      - model: org/llama-8b  # 32 layers
+        parameters: {weight: 0.5}
+      - model: org/llama-70b  # 80 layers
+        parameters: {weight: 0.5}
+    ```
+
+    ## Corrected example
+    ```yaml
+    merge_method: linear
+    models:
+      - model: org/llama-8b
+        parameters: {weight: 0.5}
+      - model: org/llama-8b-instruct  # 32 layers
+        parameters: {weight: 0.5}
+    ```
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "MK406"
+    name = "model-depth-mismatch"
+    severity = Severity.ERROR
+    phase = 4
+
+    def check(self, document: Document) -> Iterator[Diagnostic]:
+        from mergelint.local_models import layer_count
+
+        for slice_ in document.merge.slices:
+            if slice_.form != "models":
+                continue
+            first = None
+            for item in slice_.inputs:
+                found = layer_count(item.ref) if item.ref is not None else None
+                if found is None:
+                    continue
+                if first is None:
+                    first = item, found[0]
+                    continue
+                if found[0] != first[1]:
+                    yield self.report(
+                        item.model,
+                        f"`{item.ref}` has {found[0]} layers but `{first[0].ref}` has {first[1]}; in the `models:` "
+                        "form mergekit merges every layer of each model, so all must have the same number",
+                        "merge models of one depth, or use `slices:` with equally long layer ranges",
+                    )
+                    break

@@ -1,0 +1,98 @@
+"""Model configs already on this machine: a local model folder, or the Hugging Face cache.
+
+mergelint never downloads anything. When a model of a config was downloaded before
+(mergekit and the Hugging Face libraries keep models in the hub cache) or is a local
+folder, its ``config.json`` gives the model's layer count, so the layer rules can
+check ranges against the real depth. A model found nowhere is not checked.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from pathlib import Path
+
+from mergelint.model import ModelRef
+
+# Architectures whose layer count mergekit reads from `n_layer` (its architecture
+# files for GPT-2, GPTBigCode, JAIS and the early Phi models); the rest use
+# `num_hidden_layers`.
+N_LAYER_ARCHITECTURES = frozenset(
+    {
+        "GPT2LMHeadModel",
+        "GPT2ForSequenceClassification",
+        "GPTBigCodeForCausalLM",
+        "JAISLMHeadModel",
+        "MixFormerSequentialForCausalLM",
+        "PhiForCausalLM",
+    }
+)
+
+# A config.json larger than this is no model config; it is not read.
+MAX_CONFIG_BYTES = 1 << 20
+
+
+def hub_cache() -> Path:
+    """Return the Hugging Face hub cache folder, as huggingface_hub resolves it from the environment."""
+    for name in ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"):
+        if os.environ.get(name):
+            return Path(os.environ[name]).expanduser()
+    if os.environ.get("HF_HOME"):
+        return Path(os.environ["HF_HOME"]).expanduser() / "hub"
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(cache) / "huggingface" / "hub"
+
+
+def layer_count(ref: ModelRef) -> tuple[int, str] | None:
+    """Return a model's layer count and where its config was found, or None when unknown."""
+    return _layer_count(ref.path, ref.revision, str(hub_cache()))
+
+
+@functools.lru_cache(maxsize=256)
+def _layer_count(path: str, revision: str | None, cache: str) -> tuple[int, str] | None:
+    config_path = _config_path(path, revision, Path(cache))
+    if config_path is None:
+        return None
+    try:
+        if config_path.stat().st_size > MAX_CONFIG_BYTES:
+            return None
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(config, dict):
+        return None
+
+    architectures = config.get("architectures") or []
+    key = "n_layer" if any(name in N_LAYER_ARCHITECTURES for name in architectures) else "num_hidden_layers"
+    count = config.get(key)
+    if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
+        return None
+    cached = Path(cache) in config_path.parents
+    return count, "its config.json in the Hugging Face cache" if cached else str(config_path)
+
+
+def _config_path(path: str, revision: str | None, cache: Path) -> Path | None:
+    """Find the config.json of a model in a local folder or in the hub cache."""
+    try:
+        local = Path(path) / "config.json"
+        if local.is_file():
+            return local
+
+        parts = path.split("/")
+        if len(parts) != 2 or not all(parts) or ".." in parts:
+            return None
+        repo = cache / f"models--{parts[0]}--{parts[1]}"
+        ref_file = repo / "refs" / (revision or "main")
+        if ref_file.is_file():
+            commit = ref_file.read_text(encoding="utf-8").strip()
+        elif revision:
+            commit = revision
+        else:
+            return None
+        if not commit or "/" in commit or commit.startswith("."):
+            return None
+        snapshot = repo / "snapshots" / commit / "config.json"
+        return snapshot if snapshot.is_file() else None
+    except (OSError, ValueError):
+        return None
