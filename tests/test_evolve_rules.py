@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import findings, lint_text
+from helpers import findings, lint_text, write_cached_model
 
 GOOD = """\
 genome:
@@ -50,3 +50,28 @@ def test_key_written_above_genome_is_pointed_at():
     missing = next(d for d in result.diagnostics if d.code == "MK103")
     assert (missing.span.line, missing.span.column) == (1, 1)
     assert missing.help == "move `merge_method` (line 4) under `genome:`"
+
+
+GRANULARITY_CASES = [
+    pytest.param("6", ["6:22 MK807"], id="not-a-divisor"),
+    pytest.param("8", [], id="divisor-clean"),
+    pytest.param("0", [], id="zero-clean"),
+]
+
+
+@pytest.mark.parametrize(("granularity", "expected"), GRANULARITY_CASES)
+def test_layer_granularity_divides_cached_model(granularity, expected, tmp_path, monkeypatch):
+    write_cached_model(tmp_path, "org/model-a", {"architectures": ["LlamaForCausalLM"], "num_hidden_layers": 32})
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+
+    source = GOOD.replace("linear", f"linear\n  layer_granularity: {granularity}")
+
+    assert findings(source, prefix="MK8") == expected
+
+
+def test_layer_granularity_unchecked_without_model(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+
+    source = GOOD.replace("linear", "linear\n  layer_granularity: 6")
+
+    assert findings(source, prefix="MK8") == []

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 from mergelint.diagnostics import Diagnostic, Severity
 from mergelint.engine import Rule
+from mergelint.model import parse_reference
 from mergelint.suggest import closest, quoted_list
-from mergelint.tree import Value
+from mergelint.tree import INT_TAG, Value
 
 EVOLVE = frozenset({"evolve"})
 
@@ -241,7 +242,8 @@ class NegativeLayerGranularity(Rule):
     ## Why it matters
     mergekit-evolve uses one parameter set for all layers whenever the value is below
     1, so a negative value silently means 0. A positive value must divide the
-    model's layer count, which mergelint cannot check without the model.
+    model's layer count (layer-granularity-not-divisor checks it when the model is
+    on this machine).
 
     ## Failing example
     ```yaml
@@ -285,6 +287,75 @@ class NegativeLayerGranularity(Rule):
             value,
             f"layer_granularity `{value.text}` is negative, so mergekit-evolve uses one parameter set for all layers",
             "use 0 for one set over all layers, or a positive divisor of the layer count (such as 4 or 8)",
+        )
+
+
+class LayerGranularityNotDivisor(Rule):
+    """A `layer_granularity` that does not divide the layer count of the first model.
+
+    ## What it checks
+    That a positive `genome.layer_granularity` divides the layer count of the first
+    model of `genome.models`, when that model's `config.json` is on this machine (a
+    local folder or the Hugging Face cache, as for layer-range-past-depth).
+
+    ## Why it matters
+    mergekit-evolve splits the layers into groups of `layer_granularity`. When the
+    groups do not come out even, it fails an assertion once it has read the first
+    model's config.
+
+    ## Failing example
+    ```yaml
+    genome:
+      models:
+        - org/model-a  # 32 layers
+        - org/model-b
+      merge_method: linear
+      layer_granularity: 6
+    tasks:
+      - my_task_train
+    ```
+
+    ## Corrected example
+    ```yaml
+    genome:
+      models:
+        - org/model-a
+        - org/model-b
+      merge_method: linear
+      layer_granularity: 8
+    tasks:
+      - my_task_train
+    ```
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "MK807"
+    name = "layer-granularity-not-divisor"
+    severity = Severity.ERROR
+    kinds = EVOLVE
+    phase = 2
+
+    def check(self, document) -> Iterator[Diagnostic]:
+        from mergelint.local_models import layer_count
+
+        genome_value = genome(document)
+        value = genome_value.get("layer_granularity") if genome_value is not None else None
+        models = genome_value.get("models") if genome_value is not None else None
+        if value is None or value.tag != INT_TAG or value.value <= 0 or models is None or not models.is_sequence:
+            return
+        ref = parse_reference(models.items()[0]) if len(models) else None
+        found = layer_count(ref) if ref is not None else None
+        if found is None or found[0] % value.value == 0:
+            return
+        count = found[0]
+        divisors = [str(d) for d in range(1, count + 1) if count % d == 0]
+        yield self.report(
+            value,
+            f"layer_granularity {value.value} does not divide the {count} layers of `{ref}` (per {found[1]}), "
+            "and mergekit-evolve fails an assertion when the groups do not come out even",
+            f"use a divisor of {count}: {', '.join(divisors)}, or 0 for one parameter set over all layers",
         )
 
 
