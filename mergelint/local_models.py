@@ -1,9 +1,9 @@
 """Model configs already on this machine: a local model folder, or the Hugging Face cache.
 
-mergelint never downloads anything. When a model of a config was downloaded before
-(mergekit and the Hugging Face libraries keep models in the hub cache) or is a local
-folder, its ``config.json`` gives the model's layer count, so the layer rules can
-check ranges against the real depth. A model found nowhere is not checked.
+mergelint never downloads anything. A model may already be here: mergekit and the
+Hugging Face libraries keep downloaded models in the hub cache, and a config may name
+a local folder. Then its ``config.json`` gives the model's layer count, so the layer
+rules can check ranges against the real depth. A model found nowhere is not checked.
 """
 
 from __future__ import annotations
@@ -33,20 +33,24 @@ N_LAYER_ARCHITECTURES = frozenset(
 MAX_CONFIG_BYTES = 1 << 20
 
 
-def hub_cache() -> Path:
-    """Return the Hugging Face hub cache folder, as huggingface_hub resolves it from the environment."""
-    for name in ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"):
-        if os.environ.get(name):
-            return Path(os.environ[name]).expanduser()
-    if os.environ.get("HF_HOME"):
-        return Path(os.environ["HF_HOME"]).expanduser() / "hub"
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(cache) / "huggingface" / "hub"
+# The environment variables that place the hub cache, in huggingface_hub's order.
+CACHE_VARIABLES = ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "XDG_CACHE_HOME")
 
 
 def layer_count(ref: ModelRef) -> tuple[int, str] | None:
     """Return a model's layer count and where its config was found, or None when unknown."""
-    return _layer_count(ref.path, ref.revision, str(hub_cache()))
+    environment = tuple(os.environ.get(name) for name in CACHE_VARIABLES)
+    return _layer_count(ref.path, ref.revision, str(hub_cache(*environment)))
+
+
+@functools.lru_cache(maxsize=8)
+def hub_cache(hub: str | None, legacy_hub: str | None, home: str | None, xdg_cache: str | None) -> Path:
+    """Return the Hugging Face hub cache folder, as huggingface_hub resolves it from CACHE_VARIABLES."""
+    if hub or legacy_hub:
+        return Path(hub or legacy_hub).expanduser()
+    if home:
+        return Path(home).expanduser() / "hub"
+    return Path(xdg_cache or os.path.join(os.path.expanduser("~"), ".cache")) / "huggingface" / "hub"
 
 
 @functools.lru_cache(maxsize=256)

@@ -5,6 +5,8 @@ import json
 import pytest
 from helpers import findings, write_cached_model
 
+from mergelint.local_models import hub_cache
+
 CASES = [
     pytest.param(
         """\
@@ -185,3 +187,16 @@ def test_model_depth_mismatch_case(models, expected, tmp_path, monkeypatch):
     source = f"merge_method: linear\nmodels:\n{entries}"
 
     assert findings(source, prefix="MK406") == ([expected] if expected else [])
+
+
+HUB_CACHE_CASES = [
+    pytest.param((None, None, None, "/x"), "/x/huggingface/hub", id="xdg-cache-home"),
+    pytest.param((None, None, "/h", "/x"), "/h/hub", id="hf-home"),
+    pytest.param((None, "/legacy", "/h", "/x"), "/legacy", id="legacy-hub-variable"),
+    pytest.param(("/hub", "/legacy", "/h", "/x"), "/hub", id="hf-hub-cache-first"),
+]
+
+
+@pytest.mark.parametrize(("environment", "expected"), HUB_CACHE_CASES)
+def test_hub_cache_location_case(environment, expected):
+    assert str(hub_cache(*environment)) == expected
