@@ -284,7 +284,10 @@ NOTES = """\
 ## Notes
 
 - Batches of 64 files or more are linted by one worker process per CPU (`--jobs`);
-  the `--jobs 1` line shows the same batch in one process.
+  the `--jobs 1` line shows the same batch in one process. On a shared 2-core
+  machine the batch ratios move with the load: in one run of this script, with the
+  second core busy, the default took as long as `--jobs 1` (2.9x yamllint, 6.8x the
+  bare parse), and the next run measured the numbers above.
 - Peak memory: YAML is composed into a compact store of arrays (`mergelint/nodes.py`),
   about 25 bytes per node, in place of PyYAML's node objects, which took about 54
   times the file size. Views of a document over 20,000 nodes are rebuilt on each pass
