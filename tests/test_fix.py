@@ -162,7 +162,7 @@ def test_fix_keeps_anchor_and_tag(tmp_path):
     assert "MK004" not in out
 
 
-def test_fix_rolled_back_when_it_trades_a_duplicate_key_for_a_syntax_error():
+def test_fix_rollback_on_new_syntax_error():
     # A stand-in linter: the fix removes the duplicate key but leaves the text unparsable.
     duplicate = Diagnostic("MK005", "duplicate-key", Severity.ERROR, Span.point(2, 1), "duplicate", "remove it")
     syntax = Diagnostic("MK004", "yaml-syntax-error", Severity.ERROR, Span.point(1, 1), "invalid", "fix it")
