@@ -461,6 +461,9 @@ class UnknownParameter(Rule):
             suggestion = closest(key, [p.name for p in method.parameters])
             names = ", ".join(f"`{p.name}`" for p in method.parameters) or "none"
             help = f"did you mean `{suggestion}`?" if suggestion else f"{method.name} reads: {names}"
+            if value.node.anchored:
+                # A key that only defines an anchor for aliases elsewhere is a common idiom.
+                help = f"remove it, unless it only defines an anchor (`&name`) that aliases use; {help}"
         return self.report(
             value,
             f"{method.name} does not read the parameter `{shown}`; mergekit ignores it",

@@ -484,3 +484,15 @@ def test_silent_value_mistakes():
     assert findings(row_wise, "MK3") == ["2:32 MK305"]
     assert findings(restart, "MK3") == ["11:6 MK309"]
     assert findings(bool_gradient, "MK3") == ["3:25 MK305"]
+
+
+def test_unknown_parameter_help_anchored_key():
+    source = (
+        "merge_method: slerp\nbase_model: org/a\nslices:\n  - sources:\n      - model: org/a\n        layer_range: [0, 2]\n"
+        "      - model: org/b\n        layer_range: [0, 2]\nparameters:\n  x-t: &t 0.3\n  t: *t\n"
+    )
+
+    unknown = [d for d in lint_text(source, "case.yml").diagnostics if d.code == "MK302"]
+
+    assert [(d.span.line, d.span.column) for d in unknown] == [(10, 3)]
+    assert unknown[0].help.startswith("remove it, unless it only defines an anchor")
