@@ -12,6 +12,7 @@ import functools
 import json
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 from mergelint.model import ModelRef
 
@@ -37,10 +38,26 @@ MAX_CONFIG_BYTES = 1 << 20
 CACHE_VARIABLES = ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "XDG_CACHE_HOME")
 
 
+class ModelFacts(NamedTuple):
+    """What a model's config.json says: its layer count and architecture names, and where it is."""
+
+    layers: int | None
+    architectures: tuple[str, ...]
+    where: str
+
+
+def model_facts(ref: ModelRef) -> ModelFacts | None:
+    """Return the facts of a model found on this machine, or None when it is not found."""
+    environment = tuple(os.environ.get(name) for name in CACHE_VARIABLES)
+    return _model_facts(ref.path, ref.revision, str(hub_cache(*environment)))
+
+
 def layer_count(ref: ModelRef) -> tuple[int, str] | None:
     """Return a model's layer count and where its config was found, or None when unknown."""
-    environment = tuple(os.environ.get(name) for name in CACHE_VARIABLES)
-    return _layer_count(ref.path, ref.revision, str(hub_cache(*environment)))
+    facts = model_facts(ref)
+    if facts is None or facts.layers is None:
+        return None
+    return facts.layers, facts.where
 
 
 @functools.lru_cache(maxsize=8)
@@ -54,7 +71,7 @@ def hub_cache(hub: str | None, legacy_hub: str | None, home: str | None, xdg_cac
 
 
 @functools.lru_cache(maxsize=256)
-def _layer_count(path: str, revision: str | None, cache: str) -> tuple[int, str] | None:
+def _model_facts(path: str, revision: str | None, cache: str) -> ModelFacts | None:
     config_path = _config_path(path, revision, Path(cache))
     if config_path is None:
         return None
@@ -67,13 +84,16 @@ def _layer_count(path: str, revision: str | None, cache: str) -> tuple[int, str]
     if not isinstance(config, dict):
         return None
 
-    architectures = config.get("architectures") or []
+    architectures = config.get("architectures")
+    if not isinstance(architectures, list) or not all(isinstance(name, str) for name in architectures):
+        architectures = []
     key = "n_layer" if any(name in N_LAYER_ARCHITECTURES for name in architectures) else "num_hidden_layers"
     count = config.get(key)
     if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
-        return None
+        count = None
     cached = Path(cache) in config_path.parents
-    return count, "its config.json in the Hugging Face cache" if cached else str(config_path)
+    where = "its config.json in the Hugging Face cache" if cached else str(config_path)
+    return ModelFacts(count, tuple(architectures), where)
 
 
 def _config_path(path: str, revision: str | None, cache: Path) -> Path | None:

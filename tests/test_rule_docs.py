@@ -37,9 +37,11 @@ RULES = list(REGISTRY)
 
 @pytest.fixture(autouse=True)
 def model_cache(tmp_path, monkeypatch):
-    """Give the examples a Hugging Face cache of models with 32 layers, and org/llama-70b with 80."""
+    """Give the examples a Hugging Face cache of Llama models with 32 layers, org/llama-70b with 80,
+    and org/mistral-7b, a Mistral model."""
     for name, layers in (("org/model-a", 32), ("org/llama-8b", 32), ("org/llama-8b-instruct", 32), ("org/llama-70b", 80)):
         write_cached_model(tmp_path, name, {"architectures": ["LlamaForCausalLM"], "num_hidden_layers": layers})
+    write_cached_model(tmp_path, "org/mistral-7b", {"architectures": ["MistralForCausalLM"], "num_hidden_layers": 32})
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
 
 

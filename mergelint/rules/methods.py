@@ -490,3 +490,83 @@ class BaseModelAveragedIn(Rule):
                 "remove `base_model`, or list it in `models` if it should be part of the merge",
             )
             return
+
+
+class MixedArchitectures(Rule):
+    """Input models of different architectures, for models already on this machine.
+
+    ## What it checks
+    The `architectures` in the `config.json` of every input model and the base model,
+    when all of them are on this machine (local folders or the Hugging Face cache, as
+    for layer-range-past-depth). Class names that share one of mergekit's architecture
+    definitions count as the same (`LlamaForCausalLM`, `LLaMaForCausalLM`). When any
+    model is not found, or has an architecture mergekit has no definition for, the
+    config is not checked: mergekit then infers the architecture from the tensors.
+
+    ## Why it matters
+    mergekit reads every model's config before merging and stops with "Must specify
+    --allow-crimes to attempt to mix different architectures" when they differ.
+
+    ## Failing example
+    ```yaml
+    merge_method: linear
+    models:
+      - model: org/llama-8b  # LlamaForCausalLM
+        parameters: {weight: 0.5}
+      - model: org/mistral-7b  # MistralForCausalLM
+        parameters: {weight: 0.5}
+    ```
+
+    ## Corrected example
+    ```yaml
+    merge_method: linear
+    models:
+      - model: org/llama-8b
+        parameters: {weight: 0.5}
+      - model: org/llama-8b-instruct  # LlamaForCausalLM
+        parameters: {weight: 0.5}
+    ```
+
+    ## Fix safety
+    No automatic fix. If mixing architectures is intended, run mergekit-yaml with
+    `--allow-crimes` and suppress this rule.
+    """
+
+    code = "MK207"
+    name = "mixed-architectures"
+    severity = Severity.ERROR
+    phase = 2
+
+    def check(self, document: Document) -> Iterator[Diagnostic]:
+        from mergelint.facts.architectures import DEFINITIONS
+        from mergelint.local_models import model_facts
+
+        config = document.merge
+        models = {}
+        for slice_ in config.slices:
+            for item in slice_.inputs:
+                if item.ref is not None and item.ref not in models:
+                    models[item.ref] = item.model
+        if config.base_ref is not None and config.base_ref not in models:
+            models[config.base_ref] = config.base_model
+        if len(models) < 2:
+            return
+
+        found = []
+        for ref, value in models.items():
+            facts = model_facts(ref)
+            if facts is None or len(facts.architectures) != 1 or facts.architectures[0] not in DEFINITIONS:
+                return
+            found.append((ref, value, facts.architectures[0]))
+
+        first_ref, _, first_name = found[0]
+        for ref, value, name in found[1:]:
+            if DEFINITIONS[name] != DEFINITIONS[first_name]:
+                yield self.report(
+                    value,
+                    f"`{ref}` is a {name} but `{first_ref}` is a {first_name}, and mergekit stops before merging "
+                    "models of different architectures",
+                    "merge models of one architecture; if mixing them is intended, run mergekit-yaml with "
+                    "--allow-crimes and suppress this rule",
+                )
+                return

@@ -1,7 +1,7 @@
 """MK2xx: merge method, base model and input counts."""
 
 import pytest
-from helpers import findings
+from helpers import findings, write_cached_model
 
 CASES = [
     pytest.param(
@@ -245,3 +245,30 @@ def test_base_averaged_in_for_karcher_and_linear():
     """
     assert findings(karcher, "MK2") == ["2:13 MK206"]
     assert findings(linear_without_weight, "MK2") == []
+
+
+ARCHITECTURE_CASES = [
+    pytest.param(["org/llama", "org/mistral"], None, "6:12 MK207", id="llama-and-mistral"),
+    pytest.param(["org/llama", "org/llama-alias"], None, None, id="names-of-one-definition-clean"),
+    pytest.param(["org/llama", "org/llama"], "org/mistral", "2:13 MK207", id="base-model-differs"),
+    pytest.param(["org/llama", "org/mistral", "org/absent"], None, None, id="model-not-on-this-machine"),
+    pytest.param(["org/llama", "org/custom"], None, None, id="architecture-mergekit-infers"),
+]
+
+
+@pytest.mark.parametrize(("models", "base", "expected"), ARCHITECTURE_CASES)
+def test_mixed_architectures_case(models, base, expected, tmp_path, monkeypatch):
+    for name, architecture in (
+        ("org/llama", "LlamaForCausalLM"),
+        ("org/llama-alias", "LLaMaForCausalLM"),
+        ("org/mistral", "MistralForCausalLM"),
+        ("org/custom", "MyCustomForCausalLM"),
+    ):
+        write_cached_model(tmp_path, name, {"architectures": [architecture], "num_hidden_layers": 32})
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    entries = "".join(f"  - model: {model}\n    parameters:\n      weight: 0.5\n" for model in models)
+    base_line = f"base_model: {base}\n" if base else ""
+
+    source = f"merge_method: linear\n{base_line}models:\n{entries}"
+
+    assert findings(source, prefix="MK207") == ([expected] if expected else [])
