@@ -56,8 +56,14 @@ class Fix(NamedTuple):
     safe: bool = True
 
 
-def replace_node(node, replacement: str, description: str, safe: bool = True) -> Fix:
-    """Return a fix that replaces a YAML node's text (a key or a scalar) with ``replacement``."""
+def replace_node(node, replacement: str, description: str, safe: bool = True) -> Fix | None:
+    """Return a fix that replaces a YAML node's text (a key or a scalar) with ``replacement``.
+
+    A block scalar (``|`` or ``>``) gets no fix: its span runs from the indicator to the
+    next line, and a plain replacement would join that line to this one.
+    """
+    if getattr(node, "style", None) in ("|", ">"):
+        return None
     edit = Edit(node.content_mark.index, node.end_mark.index, replacement)
     return Fix(description, (edit,), safe)
 

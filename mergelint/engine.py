@@ -22,6 +22,15 @@ NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 # mergekit's run order: errors are listed by the phase in which mergekit would hit
 # them, so the first error shown is the one mergekit itself would stop at.
+# Line breaks inside a quoted value, shown escaped so that each finding stays one line.
+LINE_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def one_line(text: str) -> str:
+    """Return ``text`` with its line breaks escaped, as ``\\n``."""
+    return text.translate(LINE_BREAKS)
+
+
 PHASES = {
     0: "parse: yaml.safe_load",
     1: "load: the config classes validate the document",
@@ -109,8 +118,8 @@ class Rule:
             name=cls.name,
             severity=severity or cls.severity,
             span=span,
-            message=message,
-            help=help,
+            message=one_line(message),
+            help=one_line(help),
             fix=fix,
             key_path=key_path,
             document=document,

@@ -103,10 +103,11 @@ def _config_path(path: str, revision: str | None, cache: Path) -> Path | None:
         if local.is_file():
             return local
 
+        # A hub id is "org/name", or a bare name for the oldest models ("gpt2").
         parts = path.split("/")
-        if len(parts) != 2 or not all(parts) or ".." in parts:
+        if len(parts) > 2 or not all(parts) or ".." in parts or "." in parts:
             return None
-        repo = cache / f"models--{parts[0]}--{parts[1]}"
+        repo = cache / ("models--" + "--".join(parts))
         ref_file = repo / "refs" / (revision or "main")
         if ref_file.is_file():
             commit = ref_file.read_text(encoding="utf-8").strip()

@@ -134,6 +134,7 @@ DEPTH_CASES = [
     pytest.param("org/gpt2", "[0, 16]", True, id="n-layer-architecture"),
     pytest.param("org/gpt2", "[0, 12]", False, id="n-layer-architecture-clean"),
     pytest.param("org/absent", "[0, 400]", False, id="model-not-on-this-machine"),
+    pytest.param("gpt2", "[0, 13]", True, id="hub-id-without-organisation"),
     pytest.param("LOCAL", "[8, 40]", True, id="local-folder-past-depth"),
     pytest.param("LOCAL", "[8, 24]", False, id="local-folder-clean"),
 ]
@@ -145,6 +146,7 @@ def test_layer_range_past_depth_case(model, layer_range, reported, tmp_path, mon
     write_cached_model(cache, "org/llama", LLAMA)
     write_cached_model(cache, "org/llama", dict(LLAMA, num_hidden_layers=24), revision="v2", commit="1" * 40)
     write_cached_model(cache, "org/gpt2", GPT2)
+    write_cached_model(cache, "gpt2", GPT2)
     local = tmp_path / "my-model"
     local.mkdir()
     (local / "config.json").write_text(json.dumps(LLAMA), encoding="utf-8")

@@ -89,3 +89,12 @@ def test_exponent_with_dot_but_unsigned_is_a_string():
 def test_integer_dtypes_and_token_without_source():
     source = BASE + "dtype: int64\nout_dtype: int64\ntokenizer:\n  source: union\n  tokens:\n    <pad>:\n      force: true\n"
     assert findings(source, "MK5") == ["10:5 MK504", "5:8 MK501", "6:12 MK501"]
+
+
+def test_block_scalar_value_reported_without_fix():
+    result = lint_text(BASE + "dtype: |\n  bf16\n", "case.yml")
+    unknown = [d for d in result.diagnostics if d.code == "MK501"]
+
+    assert [(d.span.line, d.span.column) for d in unknown] == [(5, 8)]
+    assert "`bf16\\n`" in unknown[0].message
+    assert unknown[0].fix is None
