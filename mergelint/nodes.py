@@ -319,7 +319,7 @@ class _Builder:
             elif kind is StreamEndEvent or event is None:
                 return
 
-    def add(self, event, kind: int, style: int, tag: str) -> int:
+    def add(self, event, kind: int, style: int, tag: str, data: int = 0) -> int:
         store = self.store
         node_id = len(store.meta)
         anchor = event.anchor
@@ -334,45 +334,49 @@ class _Builder:
         if tag_id is None:
             tag_id = self.tag_ids[tag] = len(store.tag_names)
             store.tag_names.append(tag)
-        start, end = event.start_mark, event.end_mark
-        store.meta.append(kind | style << 2 | self.after_last_line(start, START_AFTER_LAST_LINE))
+
+        start, end = event.start_mark.index, event.end_mark.index
+        meta = kind | style << 2
+        if end == self.unended:
+            meta |= self.after_last_line(event.start_mark, START_AFTER_LAST_LINE)
+            meta |= self.after_last_line(event.end_mark, END_AFTER_LAST_LINE)
+        store.meta.append(meta)
         store.tags.append(tag_id)
-        store.starts.append(start.index)
-        store.ends.append(end.index)
-        store.meta[node_id] |= self.after_last_line(end, END_AFTER_LAST_LINE)
-        store.data.append(0)
+        store.starts.append(start)
+        store.ends.append(end)
+        store.data.append(data)
         store.sizes.append(0)
-        self.attach(node_id)
+
+        if self.open:
+            self.open[-1][1].append(node_id)
+        else:
+            self.root = node_id
         return node_id
 
     def after_last_line(self, mark, bit: int) -> int:
         """Return ``bit`` when libyaml put the mark on the line it adds after the text."""
         return bit if mark.index == self.unended and mark.column == 0 else 0
 
-    def attach(self, node_id: int) -> None:
-        if self.open:
-            self.open[-1][1].append(node_id)
-        else:
-            self.root = node_id
-
     def scalar(self, event: ScalarEvent) -> None:
-        store, value, tag = self.store, event.value, event.tag
+        store, value, tag, style = self.store, event.value, event.tag, event.style
         if tag is None or tag == "!":
             tag = _resolve_scalar(value, event.implicit)
-        node_id = self.add(event, SCALAR, _SCALAR_STYLE_CODES.get(event.style, 0), tag)
 
-        start, end = store.starts[node_id] + store.bom, store.ends[node_id] + store.bom
-        text = store.text
-        if end - start == len(value) and text.startswith(value, start):
-            store.data[node_id] = FROM_SOURCE
-        elif end - start == len(value) + 2 and event.style in ("'", '"') and text.startswith(value, start + 1):
-            store.data[node_id] = INSIDE_QUOTES
+        # Where the value is kept: read back from the source when it equals the text.
+        text, length = store.text, len(value)
+        start = event.start_mark.index + store.bom
+        span = event.end_mark.index + store.bom - start
+        if span == length and text.startswith(value, start):
+            data = FROM_SOURCE
+        elif span == length + 2 and (style == "'" or style == '"') and text.startswith(value, start + 1):
+            data = INSIDE_QUOTES
         else:
-            string_id = self.string_ids.get(value)
-            if string_id is None:
-                string_id = self.string_ids[value] = len(store.strings)
+            data = self.string_ids.get(value)
+            if data is None:
+                data = self.string_ids[value] = len(store.strings)
                 store.strings.append(value)
-            store.data[node_id] = string_id
+
+        self.add(event, SCALAR, _SCALAR_STYLE_CODES.get(style, 0), tag, data)
 
     def start_collection(self, event, kind: int) -> None:
         tag = event.tag
@@ -388,11 +392,15 @@ class _Builder:
         store.sizes[node_id] = len(entries)
         store.links.extend(entries)
         store.ends[node_id] = event.end_mark.index
-        store.meta[node_id] |= self.after_last_line(event.end_mark, END_AFTER_LAST_LINE)
+        if event.end_mark.index == self.unended:
+            store.meta[node_id] |= self.after_last_line(event.end_mark, END_AFTER_LAST_LINE)
 
     def alias(self, event: AliasEvent) -> None:
         node_id = self.anchors.get(event.anchor)
         if node_id is None:
             raise ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
         self.store.has_aliases = True
-        self.attach(node_id)
+        if self.open:
+            self.open[-1][1].append(node_id)
+        else:
+            self.root = node_id
