@@ -284,10 +284,13 @@ NOTES = """\
 ## Notes
 
 - Batches of 64 files or more are linted by one worker process per CPU (`--jobs`);
-  the `--jobs 1` line shows the same batch in one process. On a shared 2-core
-  machine the batch ratios move with the load: in one run of this script, with the
-  second core busy, the default took as long as `--jobs 1` (2.9x yamllint, 6.8x the
-  bare parse), and the next run measured the numbers above.
+  the `--jobs 1` line shows the same batch in one process.
+- Two targets hold with little margin, and runs on this shared 2-core machine vary.
+  Over six runs on 2026-12-04 (after the compact store), cold start was 0.98 to 1.01
+  times yamllint's, and the batch took 4.1 to 5.1 times the bare parse. One run with
+  the second core busy measured 6.8 times, as long as `--jobs 1`. Most of a cold
+  start is importing Python, PyYAML and click; mergelint's own modules take about
+  12 ms of it.
 - Peak memory: YAML is composed into a compact store of arrays (`mergelint/nodes.py`),
   about 25 bytes per node, in place of PyYAML's node objects, which took about 54
   times the file size. Views of a document over 20,000 nodes are rebuilt on each pass
