@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 from helpers import FIXTURES
 
@@ -220,3 +221,39 @@ def test_fix_reports_rejected_fix(tmp_path, monkeypatch):
     assert code == 1
     assert "did not apply a fix to " in err
     assert "as the file would no longer load: line 5: replace `a` with `b`" in err
+
+
+MOVE_CASES = [
+    pytest.param(
+        "    parameters:\n      density: 0.5\n    weight: 0.5\n",
+        "    parameters:\n      density: 0.5\n      weight: 0.5\n",
+        id="after-block-parameters",
+    ),
+    pytest.param(
+        "    weight: 0.5  # half\n    parameters:\n      density: 0.5\n",
+        "    parameters:\n      density: 0.5\n      weight: 0.5  # half\n",
+        id="before-block-parameters-with-comment",
+    ),
+    pytest.param(
+        "    parameters: {density: 0.5}\n    weight: 0.5\n",
+        "    parameters: {density: 0.5, weight: 0.5}\n",
+        id="beside-flow-parameters",
+    ),
+    pytest.param(
+        "    parameters: {density: 0.5}\n    weight: 0.5  # half\n",
+        None,
+        id="flow-parameters-comment-kept-in-place",
+    ),
+]
+
+
+@pytest.mark.parametrize(("entry", "expected"), MOVE_CASES)
+def test_fix_moves_parameter_beside_parameters(entry, expected, tmp_path):
+    head = "merge_method: linear\nmodels:\n  - model: org/a\n"
+    tail = "  - model: org/b\n    parameters:\n      weight: 0.5\n"
+    path = tmp_path / "merge.yml"
+    path.write_text(head + entry + tail, encoding="utf-8")
+
+    run("--fix", str(path))
+
+    assert path.read_text(encoding="utf-8") == head + (expected or entry) + tail

@@ -9,6 +9,7 @@ written beside it, is silently ignored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from mergelint.diagnostics import Diagnostic, Edit, Fix, Severity, replace_node
@@ -168,6 +169,9 @@ class MissingRequiredParameter(Rule):
 
     - parameters written right after an empty `parameters:` at its indentation are
       indented under it;
+    - parameters written beside a `parameters:` that has keys move to its end, with
+      their comments; into the braces of a one-line `{...}` only when no comment
+      follows them on their line;
     - parameters written on an entry with no `parameters:` key get one inserted above
       them;
     - a misspelled `parameters` key (`paramters`) is renamed.
@@ -342,8 +346,9 @@ def _move_under_parameters(entry: Value, text: str) -> Fix | None:
 
     if "parameters" in keys:
         start = keys.index("parameters") + 1
-        if not entry.get("parameters").is_null:
-            return None
+        parameters = entry.get("parameters")
+        if not parameters.is_null:
+            return _move_into_parameters(pairs, column, parameters, text)
     else:
         start = next((i for i, key in enumerate(keys) if key in ALL_PARAMETER_NAMES), len(keys))
     run = []
@@ -373,6 +378,94 @@ def _move_under_parameters(entry: Value, text: str) -> Fix | None:
         edits[0] = Edit(first.start, first.end, " " * column + "parameters:\n  ")
     moved = ", ".join(f"`{key_node.value}`" for key_node, _ in run)
     return Fix(f"move {moved} under `parameters:`", tuple(edits))
+
+
+def _move_into_parameters(pairs: list, column: int, parameters: Value, text: str) -> Fix | None:
+    """Move parameter keys written beside a block ``parameters:`` mapping that has keys to its end.
+
+    Each moved key keeps its value lines and comments, indented to the mapping's keys.
+    A key the mapping already has is not moved, and neither is anything else when one is.
+    """
+    if not parameters.is_mapping:
+        return None
+    inner = list(parameters.own_pairs())
+    if parameters.node.flow_style:
+        return _move_into_flow_parameters(pairs, column, parameters, inner, text)
+    inner_column = inner[0][0].start_mark.column
+    if inner_column <= column or any(key_node.start_mark.column != inner_column for key_node, _ in inner):
+        return None
+    present = {key_node.value for key_node, _ in inner if isinstance(key_node, ScalarNode)}
+    misplaced = [
+        (key_node, value_node)
+        for key_node, value_node in pairs
+        if isinstance(key_node, ScalarNode) and key_node.value in ALL_PARAMETER_NAMES
+    ]
+    if not misplaced or any(key_node.value in present for key_node, _ in misplaced):
+        return None
+
+    edits = []
+    moved_lines = []
+    for key_node, value_node in misplaced:
+        line_start = key_node.start_mark.index - column
+        line_end = _end_of_line(text, _last_character(text, key_node, value_node))
+        lines = text[line_start:line_end]
+        if not lines.endswith(("\n", "\r")):
+            lines += "\n"
+        moved_lines.append("".join(" " * (inner_column - column) + line for line in lines.splitlines(keepends=True)))
+        edits.append(Edit(line_start, line_end, ""))
+    last_key, last_value = inner[-1]
+    insert_at = _end_of_line(text, _last_character(text, last_key, last_value))
+    prefix = "" if text[:insert_at].endswith(("\n", "\r")) else "\n"
+    edits.append(Edit(insert_at, insert_at, prefix + "".join(moved_lines)))
+    moved = ", ".join(f"`{key_node.value}`" for key_node, _ in misplaced)
+    return Fix(f"move {moved} under `parameters:`", tuple(edits))
+
+
+def _move_into_flow_parameters(pairs: list, column: int, parameters: Value, inner: list, text: str) -> Fix | None:
+    """Move one-line parameter keys written beside a flow ``parameters: {...}`` into its braces."""
+    present = {key_node.value for key_node, _ in inner if isinstance(key_node, ScalarNode)}
+    misplaced = [
+        (key_node, value_node)
+        for key_node, value_node in pairs
+        if isinstance(key_node, ScalarNode) and key_node.value in ALL_PARAMETER_NAMES
+    ]
+    closing = parameters.node.end_mark.index - 1
+    if not misplaced or text[closing : closing + 1] != "}" or any(k.value in present for k, _ in misplaced):
+        return None
+
+    edits = []
+    added = []
+    for key_node, value_node in misplaced:
+        line_start = key_node.start_mark.index - column
+        value_end = _last_character(text, key_node, value_node)
+        line_end = _end_of_line(text, value_end)
+        # Only a pair alone on its line, with nothing after it, moves without losing text.
+        if not isinstance(value_node, ScalarNode) or text[value_end:line_end].strip() or LINE_END.search(
+            text, key_node.start_mark.index, value_end
+        ):
+            return None
+        added.append(text[key_node.start_mark.index : value_end])
+        edits.append(Edit(line_start, line_end, ""))
+    edits.append(Edit(closing, closing, (", " if inner else "") + ", ".join(added)))
+    moved = ", ".join(f"`{key_node.value}`" for key_node, _ in misplaced)
+    return Fix(f"move {moved} under `parameters:`", tuple(edits))
+
+
+def _last_character(text: str, key_node, value_node) -> int:
+    """Return the offset just after a pair's last character, before the white space that follows."""
+    end = value_node.end_mark.index
+    while end > key_node.end_mark.index and text[end - 1] in " \t\r\n":
+        end -= 1
+    return end
+
+
+def _end_of_line(text: str, offset: int) -> int:
+    """Return the offset just after the line break that ends the line of ``offset``, or the text's end."""
+    match = LINE_END.search(text, offset)
+    return match.end() if match else len(text)
+
+
+LINE_END = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 class UnknownParameter(Rule):
