@@ -9,9 +9,7 @@ rules can check ranges against the real depth. A model found nowhere is not chec
 from __future__ import annotations
 
 import functools
-import json
 import os
-from pathlib import Path
 from typing import NamedTuple
 
 from mergelint.model import ModelRef
@@ -49,7 +47,7 @@ class ModelFacts(NamedTuple):
 def model_facts(ref: ModelRef) -> ModelFacts | None:
     """Return the facts of a model found on this machine, or None when it is not found."""
     environment = tuple(os.environ.get(name) for name in CACHE_VARIABLES)
-    return _model_facts(ref.path, ref.revision, str(hub_cache(*environment)))
+    return _model_facts(ref.path, ref.revision, hub_cache(*environment))
 
 
 def layer_count(ref: ModelRef) -> tuple[int, str] | None:
@@ -61,24 +59,27 @@ def layer_count(ref: ModelRef) -> tuple[int, str] | None:
 
 
 @functools.lru_cache(maxsize=8)
-def hub_cache(hub: str | None, legacy_hub: str | None, home: str | None, xdg_cache: str | None) -> Path:
+def hub_cache(hub: str | None, legacy_hub: str | None, home: str | None, xdg_cache: str | None) -> str:
     """Return the Hugging Face hub cache folder, as huggingface_hub resolves it from CACHE_VARIABLES."""
     if hub or legacy_hub:
-        return Path(hub or legacy_hub).expanduser()
+        return os.path.expanduser(hub or legacy_hub)
     if home:
-        return Path(home).expanduser() / "hub"
-    return Path(xdg_cache or os.path.join(os.path.expanduser("~"), ".cache")) / "huggingface" / "hub"
+        return os.path.join(os.path.expanduser(home), "hub")
+    return os.path.join(xdg_cache or os.path.join(os.path.expanduser("~"), ".cache"), "huggingface", "hub")
 
 
 @functools.lru_cache(maxsize=256)
 def _model_facts(path: str, revision: str | None, cache: str) -> ModelFacts | None:
-    config_path = _config_path(path, revision, Path(cache))
+    config_path, cached = _config_path(path, revision, cache)
     if config_path is None:
         return None
+    import json  # only when a model is found
+
     try:
-        if config_path.stat().st_size > MAX_CONFIG_BYTES:
+        if os.path.getsize(config_path) > MAX_CONFIG_BYTES:
             return None
-        config = json.loads(config_path.read_text(encoding="utf-8"))
+        with open(config_path, encoding="utf-8") as handle:
+            config = json.load(handle)
     except (OSError, ValueError):
         return None
     if not isinstance(config, dict):
@@ -91,33 +92,37 @@ def _model_facts(path: str, revision: str | None, cache: str) -> ModelFacts | No
     count = config.get(key)
     if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
         count = None
-    cached = Path(cache) in config_path.parents
-    where = "its config.json in the Hugging Face cache" if cached else str(config_path)
+    where = "its config.json in the Hugging Face cache" if cached else config_path
     return ModelFacts(count, tuple(architectures), where)
 
 
-def _config_path(path: str, revision: str | None, cache: Path) -> Path | None:
-    """Find the config.json of a model in a local folder or in the hub cache."""
+def _config_path(path: str, revision: str | None, cache: str) -> tuple[str | None, bool]:
+    """Find the config.json of a model in a local folder or the hub cache; tell which it is in.
+
+    Plain os.path calls, not pathlib: importing pathlib would cost a few milliseconds
+    on every run.
+    """
     try:
-        local = Path(path) / "config.json"
-        if local.is_file():
-            return local
+        local = os.path.join(path, "config.json")
+        if os.path.isfile(local):
+            return local, False
 
         # A hub id is "org/name", or a bare name for the oldest models ("gpt2").
         parts = path.split("/")
         if len(parts) > 2 or not all(parts) or ".." in parts or "." in parts:
-            return None
-        repo = cache / ("models--" + "--".join(parts))
-        ref_file = repo / "refs" / (revision or "main")
-        if ref_file.is_file():
-            commit = ref_file.read_text(encoding="utf-8").strip()
+            return None, False
+        repo = os.path.join(cache, "models--" + "--".join(parts))
+        ref_file = os.path.join(repo, "refs", revision or "main")
+        if os.path.isfile(ref_file):
+            with open(ref_file, encoding="utf-8") as handle:
+                commit = handle.read().strip()
         elif revision:
             commit = revision
         else:
-            return None
+            return None, False
         if not commit or "/" in commit or commit.startswith("."):
-            return None
-        snapshot = repo / "snapshots" / commit / "config.json"
-        return snapshot if snapshot.is_file() else None
+            return None, False
+        snapshot = os.path.join(repo, "snapshots", commit, "config.json")
+        return (snapshot, True) if os.path.isfile(snapshot) else (None, False)
     except (OSError, ValueError):
-        return None
+        return None, False

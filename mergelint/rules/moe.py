@@ -8,7 +8,6 @@ architecture that fits (``mergelint.facts.moe``) and fails when none does.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from mergelint.diagnostics import Diagnostic, Severity, replace_node
@@ -79,6 +78,8 @@ def key_anchor(root: Value, key: str) -> tuple[Value, object]:
 
 
 def show_prompts(values: tuple[str, ...]) -> str:
+    import json  # only configs with prompt problems need it
+
     text = json.dumps(list(values), ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "...]"
 
