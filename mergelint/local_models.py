@@ -37,7 +37,7 @@ CACHE_VARIABLES = ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "XDG_CACH
 
 
 class ModelFacts(NamedTuple):
-    """What a model's config.json says: its layer count and architecture names, and where it is."""
+    """A model's layer count and architecture names from its config.json, and where that file is."""
 
     layers: int | None
     architectures: tuple[str, ...]
