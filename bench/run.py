@@ -286,7 +286,7 @@ NOTES = """\
 - Batches of 64 files or more are linted by one worker process per CPU (`--jobs`);
   the `--jobs 1` line shows the same batch in one process.
 - Two targets hold with little margin, and runs on this shared 2-core machine vary.
-  Over six runs on 2026-12-04 (after the compact store), cold start was 0.86 to 1.01
+  Over seven runs on 2026-12-04 (after the compact store), cold start was 0.86 to 1.01
   times yamllint's, and the batch took 4.1 to 5.1 times the bare parse. One run with
   the second core busy measured 6.8 times, as long as `--jobs 1`. Most of a cold
   start is importing Python, PyYAML and click; mergelint's own modules take about
