@@ -238,7 +238,7 @@ class Rebuilt:
     """A view built again on each pass over it, in place of a list.
 
     A large document's views, kept as lists, would take many times the document's
-    size in memory; rebuilt, they take only what one pass keeps at a time.
+    size in memory. Rebuilt, they take only what one pass keeps at a time.
     """
 
     __slots__ = ("produce",)

@@ -246,6 +246,9 @@ MOVE_CASES = [
     ),
 ]
 
+# The entry's first key shares its line with "- ": that line is never moved.
+FIRST_KEY_ENTRY = "  - weight: 0.5\n    model: org/a\n    parameters:\n      density: 0.5\n"
+
 
 @pytest.mark.parametrize(("entry", "expected"), MOVE_CASES)
 def test_fix_moves_parameter_beside_parameters(entry, expected, tmp_path):
@@ -257,3 +260,16 @@ def test_fix_moves_parameter_beside_parameters(entry, expected, tmp_path):
     run("--fix", str(path))
 
     assert path.read_text(encoding="utf-8") == head + (expected or entry) + tail
+
+
+def test_fix_keeps_parameter_on_dash_line(tmp_path):
+    text = "merge_method: linear\nmodels:\n" + FIRST_KEY_ENTRY
+    path = tmp_path / "merge.yml"
+    path.write_text(text, encoding="utf-8")
+
+    code, out, err = run("--fix", str(path))
+
+    assert path.read_text(encoding="utf-8") == text
+    assert code == 1
+    assert "MK301" in out
+    assert "did not apply a fix" not in err

@@ -5,10 +5,10 @@ architecture definitions (mergekit/_data/architectures). Models whose names map 
 different definitions cannot be merged without ``--allow-crimes``. Names that share
 a definition (``LlamaForCausalLM`` and ``LLaMaForCausalLM``) map to the same one here.
 
-Left out: names with more than one definition, which mergekit tells apart by the
+Left out: names with more than one definition, between which mergekit chooses by the
 config's ``model_type`` (``PhiForCausalLM``), and the mixture-of-experts names whose
 definition is built from each config (``Glm4MoeForCausalLM``, ``AfmoeForCausalLM``).
-A name missing here is unknown, and mergekit then infers the architecture instead.
+A config with a model whose name is missing here is not checked.
 """
 
 # Class name -> the name of its architecture definition.

@@ -500,8 +500,8 @@ class MixedArchitectures(Rule):
     when all of them are on this machine (local folders or the Hugging Face cache, as
     for layer-range-past-depth). Class names that share one of mergekit's architecture
     definitions count as the same (`LlamaForCausalLM`, `LLaMaForCausalLM`). When any
-    model is not found, or has an architecture mergekit has no definition for, the
-    config is not checked: mergekit then infers the architecture from the tensors.
+    model is not found, or its architecture is not one mergelint can match to a
+    single definition, the config is not checked.
 
     ## Why it matters
     mergekit reads every model's config before merging and stops with "Must specify

@@ -407,6 +407,8 @@ def _move_into_parameters(pairs: list, column: int, parameters: Value, text: str
     moved_lines = []
     for key_node, value_node in misplaced:
         line_start = key_node.start_mark.index - column
+        if text[line_start : key_node.start_mark.index].strip():
+            return None  # the key shares its line with the entry's "- "
         line_end = _end_of_line(text, _last_character(text, key_node, value_node))
         lines = text[line_start:line_end]
         if not lines.endswith(("\n", "\r")):
@@ -439,10 +441,10 @@ def _move_into_flow_parameters(pairs: list, column: int, parameters: Value, inne
         line_start = key_node.start_mark.index - column
         value_end = _last_character(text, key_node, value_node)
         line_end = _end_of_line(text, value_end)
-        # Only a pair alone on its line, with nothing after it, moves without losing text.
-        if not isinstance(value_node, ScalarNode) or text[value_end:line_end].strip() or LINE_END.search(
-            text, key_node.start_mark.index, value_end
-        ):
+        # Only a pair alone on its line, with nothing before or after it, moves without losing text.
+        alone = not text[line_start : key_node.start_mark.index].strip() and not text[value_end:line_end].strip()
+        one_line = not LINE_END.search(text, key_node.start_mark.index, value_end)
+        if not isinstance(value_node, ScalarNode) or not alone or not one_line:
             return None
         added.append(text[key_node.start_mark.index : value_end])
         edits.append(Edit(line_start, line_end, ""))
